@@ -18,7 +18,6 @@ Retrying sits outside rate limiting so that every retry also waits for a slot. T
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import sys
@@ -29,6 +28,7 @@ from typing import Any, ClassVar, Generic, Self, TypeVar
 
 import httpx
 
+from . import _aio as asyncio  # asyncio itself loads on first use (see _aio.py)
 from ._auth import ConfigurationError
 from ._error_text import request_id_of
 from ._exceptions import (

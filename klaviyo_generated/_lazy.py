@@ -51,6 +51,7 @@ from ._unions import CHOOSING, STRICT_ENUMS
 from ._unset import UNSET
 
 __all__ = [
+    "AdditionalProperties",
     "FieldDecodeError",
     "LazyModel",
     "LazyTable",
@@ -142,11 +143,23 @@ class _LazyField:
         self.model, self.name, self.key, self.decode, self.required = model, name, key, decode, required
 
     def __get__(self, instance: LazyModel | None, owner: type | None = None) -> Any:
+        # The first read of every decoded field runs this: _raw_of and _decoded are inlined (a call
+        # each was a fifth of a first read).
         if instance is None:
             return self
-        value = _raw_of(instance, self.name).get(self.key, UNSET)
+        try:
+            raw = instance._klaviyo_raw_
+        except AttributeError:
+            # Built by __init__ and the attribute deleted since: nothing to decode from.
+            raise AttributeError(f"{type(instance).__name__!r} object has no attribute {self.name!r}") from None
+        value = raw.get(self.key, UNSET)
         if value is not UNSET:
-            value = _decoded(self.decode, value, self.model, self.key)
+            try:
+                value = self.decode(value)
+            except FieldDecodeError:
+                raise
+            except _SHAPE_ERRORS as error:
+                raise FieldDecodeError(self.model, self.key, value) from error
         elif self.required:
             raise MissingFieldError(self.model, self.key, self.name)
         # The descriptor has no __set__, so the value lands on the instance and shadows it.
@@ -232,6 +245,33 @@ class LazyModel:
         raise NotImplementedError  # every generated model defines its own
 
 
+class AdditionalProperties:
+    """The mapping side of a model that keeps additional properties (members no field claims).
+
+    Defined once here rather than in each of the thousands of generated models that keep them as
+    plain JSON values: five functions per model were a few MB of an import of every model.
+    """
+
+    if TYPE_CHECKING:
+        additional_properties: dict[str, Any]
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
+
+
 def _additional(model: str, table: LazyTable, raw: Mapping[str, Any]) -> dict[str, Any]:
     extra = {key: value for key, value in raw.items() if key not in table.known}
     decode = table.additional
@@ -267,16 +307,18 @@ def lazy_from_dict(cls: type[M], src_dict: Mapping[str, Any]) -> M:
     if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
         raise TypeError(f"{cls.__name__} is a JSON object, got {type(src_dict).__name__}")
     table = _TABLES.get(cls) or _table(cls)
-    if table.required and not src_dict.keys() >= table.required and (STRICT_ENUMS.get() or CHOOSING.get()):
-        missing = sorted(table.required - src_dict.keys())
-        raise KeyError(f"{cls.__name__} is missing required member(s): {', '.join(missing)}")
     instance = object.__new__(cls)
     instance._klaviyo_raw_ = src_dict
-    if STRICT_ENUMS.get():
-        # A union is choosing its variant: decode everything now so a misfit is refused now.
-        names = [*table.fields, "additional_properties"] if table.additional is not False else table.fields
-        for name in names:
-            getattr(instance, name)
+    if STRICT_ENUMS.get() or CHOOSING.get():
+        # Only while a union chooses its variant (rare), so the common path pays two lookups.
+        if table.required and not src_dict.keys() >= table.required:
+            missing = sorted(table.required - src_dict.keys())
+            raise KeyError(f"{cls.__name__} is missing required member(s): {', '.join(missing)}")
+        if STRICT_ENUMS.get():
+            # A union is choosing its variant: decode everything now so a misfit is refused now.
+            names = [*table.fields, "additional_properties"] if table.additional is not False else table.fields
+            for name in names:
+                getattr(instance, name)
     return instance
 
 

@@ -21,19 +21,22 @@ lock finds the token already new and does not refresh again.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import threading
 import time
 import weakref
 from collections.abc import AsyncGenerator, Callable, Generator
+from typing import TYPE_CHECKING
 
 import attrs
 import httpx
 
 from ._auth import ConfigurationError, is_public_path
 from ._exceptions import ResponseDecodeError, TokenRefreshError
+
+if TYPE_CHECKING:
+    import asyncio  # loaded by the async path only: a sync client never needs it (see _aio.py)
 
 __all__ = ["OAuth", "OAuthToken", "TokenRefreshError"]
 
@@ -164,6 +167,8 @@ class OAuth(httpx.Auth):
     # -- helpers -----------------------------------------------------------------------------
 
     def _loop_lock(self) -> asyncio.Lock:
+        import asyncio  # inside a running loop, so already loaded
+
         loop = asyncio.get_running_loop()
         with self._async_locks_guard:
             lock = self._async_locks.get(loop)

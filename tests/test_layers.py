@@ -78,6 +78,7 @@ LAYER_MAP: tuple[tuple[str, str, str], ...] = (
     ("_request_body", CORE, "request bodies encoded once and checked against the operation's own limits"),
     ("_unset", CORE, "UNSET, the value of what was not given"),
     ("_unions", CORE, "the switches that make union and enum decoding strict"),
+    ("_aio", CORE, "asyncio, loaded on first use"),
     ("api", GENERATED, "one endpoint module per operation"),
     ("models", GENERATED, "one model per schema"),
     ("params", GENERATED, "TypedDict shapes of request bodies"),

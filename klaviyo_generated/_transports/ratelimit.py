@@ -34,13 +34,13 @@ the retry layer: one switch makes both layers instant while still counting and l
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
 
 import httpx
 
+from .. import _aio as asyncio  # asyncio itself loads on first use (see _aio.py)
 from .._operation import OPERATION_EXTENSION, OperationSpec
 from .._ratelimit import (
     Limiter,

@@ -31,7 +31,6 @@ timeouts, so the call as a whole keeps to the one budget.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import math
@@ -42,6 +41,7 @@ from datetime import timedelta
 
 import httpx
 
+from .. import _aio as asyncio  # asyncio itself loads on first use (see _aio.py)
 from .._exceptions import RateLimitWaitExceededError
 from .._observe import log_path
 from .._retry import BUDGET_EXTENSION, AttemptBudget, RetryPolicy, coerce_policy, is_testing

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.ab_test_action_data_experiment_status import (
     AbTestActionDataExperimentStatus,
     check_ab_test_action_data_experiment_status,
@@ -23,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class AbTestActionData(LazyModel):
+class AbTestActionData(LazyModel, AdditionalProperties):
     """
     Attributes:
         main_action (SendEmailAction | SendSmsAction):
@@ -99,22 +106,22 @@ class AbTestActionData(LazyModel):
         from ..models.send_email_action import SendEmailAction  # noqa: PLC0415
         from ..models.send_sms_action import SendSmsAction  # noqa: PLC0415
 
-        def _decode_main_action(src_value__: Any) -> SendEmailAction | SendSmsAction:
-            def _parse_main_action(data: object) -> SendEmailAction | SendSmsAction:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    main_action_type_0 = SendEmailAction.from_dict(data)
-
-                    return main_action_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_main_action(data: object) -> SendEmailAction | SendSmsAction:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                main_action_type_1 = SendSmsAction.from_dict(data)
+                main_action_type_0 = SendEmailAction.from_dict(data)
 
-                return main_action_type_1
+                return main_action_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            main_action_type_1 = SendSmsAction.from_dict(data)
 
+            return main_action_type_1
+
+        def _decode_main_action(src_value__: Any) -> SendEmailAction | SendSmsAction:
             main_action: SendEmailAction | SendSmsAction
             match src_value__:
                 case {"type": "send-email"}:
@@ -126,52 +133,27 @@ class AbTestActionData(LazyModel):
 
             return main_action
 
-        def _decode_status(src_value__: Any) -> AbTestActionDataStatus | Unset:
-            _status = src_value__
-            status: AbTestActionDataStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_ab_test_action_data_status(_status)
+        def _parse_current_experiment(data: object) -> AbTestActionDataCurrentExperimentType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                current_experiment_type_0 = AbTestActionDataCurrentExperimentType0.from_dict(data)
 
-            return status
-
-        def _decode_experiment_status(src_value__: Any) -> AbTestActionDataExperimentStatus | Unset:
-            _experiment_status = src_value__
-            experiment_status: AbTestActionDataExperimentStatus | Unset
-            if isinstance(_experiment_status, Unset):
-                experiment_status = UNSET
-            else:
-                experiment_status = check_ab_test_action_data_experiment_status(_experiment_status)
-
-            return experiment_status
-
-        def _decode_current_experiment(src_value__: Any) -> AbTestActionDataCurrentExperimentType0 | None | Unset:
-            def _parse_current_experiment(data: object) -> AbTestActionDataCurrentExperimentType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    current_experiment_type_0 = AbTestActionDataCurrentExperimentType0.from_dict(data)
-
-                    return current_experiment_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            current_experiment = _parse_current_experiment(src_value__)
-
-            return current_experiment
+                return current_experiment_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "main_action": ("main_action", _decode_main_action),
-                "status": ("status", _decode_status),
-                "experiment_status": ("experiment_status", _decode_experiment_status),
-                "current_experiment": ("current_experiment", _decode_current_experiment),
+                "status": ("status", check_ab_test_action_data_status),
+                "experiment_status": ("experiment_status", check_ab_test_action_data_experiment_status),
+                "current_experiment": ("current_experiment", _parse_current_experiment),
             },
             copied={},
             known=(
@@ -183,19 +165,3 @@ class AbTestActionData(LazyModel):
             required=("main_action",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

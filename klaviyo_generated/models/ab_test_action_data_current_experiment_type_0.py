@@ -10,7 +10,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.ab_test_action_data_current_experiment_type_0_winner_metric import (
     AbTestActionDataCurrentExperimentType0WinnerMetric,
     check_ab_test_action_data_current_experiment_type_0_winner_metric,
@@ -27,7 +34,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class AbTestActionDataCurrentExperimentType0(LazyModel):
+class AbTestActionDataCurrentExperimentType0(LazyModel, AdditionalProperties):
     """
     Attributes:
         variations (list[SendEmailAction | SendSmsAction]):
@@ -183,105 +190,75 @@ class AbTestActionDataCurrentExperimentType0(LazyModel):
 
             return variations
 
-        def _decode_allocations(
-            src_value__: Any,
-        ) -> AbTestActionDataCurrentExperimentType0AllocationsType0 | None | Unset:
-            def _parse_allocations(
-                data: object,
-            ) -> AbTestActionDataCurrentExperimentType0AllocationsType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    allocations_type_0 = AbTestActionDataCurrentExperimentType0AllocationsType0.from_dict(data)
+        def _parse_allocations(data: object) -> AbTestActionDataCurrentExperimentType0AllocationsType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                allocations_type_0 = AbTestActionDataCurrentExperimentType0AllocationsType0.from_dict(data)
 
-                    return allocations_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return allocations_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            allocations = _parse_allocations(src_value__)
+        def _parse_started(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                started_type_0 = parse_datetime(data)
 
-            return allocations
+                return started_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_started(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_started(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    started_type_0 = parse_datetime(data)
+        def _parse_winner_metric(data: object) -> AbTestActionDataCurrentExperimentType0WinnerMetric | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                winner_metric_type_1 = check_ab_test_action_data_current_experiment_type_0_winner_metric(data)
 
-                    return started_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return winner_metric_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            started = _parse_started(src_value__)
+        def _parse_automatic_winner_selection_settings(data: object) -> AutomaticWinnerSelectionSettings | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                automatic_winner_selection_settings_type_1 = AutomaticWinnerSelectionSettings.from_dict(data)
 
-            return started
-
-        def _decode_winner_metric(
-            src_value__: Any,
-        ) -> AbTestActionDataCurrentExperimentType0WinnerMetric | None | Unset:
-            def _parse_winner_metric(data: object) -> AbTestActionDataCurrentExperimentType0WinnerMetric | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    winner_metric_type_1 = check_ab_test_action_data_current_experiment_type_0_winner_metric(data)
-
-                    return winner_metric_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            winner_metric = _parse_winner_metric(src_value__)
-
-            return winner_metric
-
-        def _decode_automatic_winner_selection_settings(
-            src_value__: Any,
-        ) -> AutomaticWinnerSelectionSettings | None | Unset:
-            def _parse_automatic_winner_selection_settings(
-                data: object,
-            ) -> AutomaticWinnerSelectionSettings | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    automatic_winner_selection_settings_type_1 = AutomaticWinnerSelectionSettings.from_dict(data)
-
-                    return automatic_winner_selection_settings_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            automatic_winner_selection_settings = _parse_automatic_winner_selection_settings(src_value__)
-
-            return automatic_winner_selection_settings
+                return automatic_winner_selection_settings_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "variations": ("variations", _decode_variations),
-                "allocations": ("allocations", _decode_allocations),
-                "started": ("started", _decode_started),
-                "winner_metric": ("winner_metric", _decode_winner_metric),
+                "allocations": ("allocations", _parse_allocations),
+                "started": ("started", _parse_started),
+                "winner_metric": ("winner_metric", _parse_winner_metric),
                 "automatic_winner_selection_settings": (
                     "automatic_winner_selection_settings",
-                    _decode_automatic_winner_selection_settings,
+                    _parse_automatic_winner_selection_settings,
                 ),
             },
             copied={
@@ -300,19 +277,3 @@ class AbTestActionDataCurrentExperimentType0(LazyModel):
             required=("variations",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class AccountResponseObjectResourceAttributes(LazyModel):
+class AccountResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         test_account (bool): Indicates if the account is a test account. Test accounts are not a separate testing
@@ -107,14 +115,9 @@ class AccountResponseObjectResourceAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.contact_information import ContactInformation  # noqa: PLC0415
 
-        def _decode_contact_information(src_value__: Any) -> ContactInformation:
-            contact_information = ContactInformation.from_dict(src_value__)
-
-            return contact_information
-
         return LazyTable(
             fields={
-                "contact_information": ("contact_information", _decode_contact_information),
+                "contact_information": ("contact_information", ContactInformation.from_dict),
             },
             copied={
                 "test_account": "test_account",
@@ -143,19 +146,3 @@ class AccountResponseObjectResourceAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

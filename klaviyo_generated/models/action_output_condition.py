@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.action_output_condition_type import ActionOutputConditionType, check_action_output_condition_type
 from ..types import parse_union
 
@@ -22,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ActionOutputCondition(LazyModel):
+class ActionOutputCondition(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ActionOutputConditionType):
@@ -107,10 +115,61 @@ class ActionOutputCondition(LazyModel):
         from ..models.string_array_operator_string_array_filter import StringArrayOperatorStringArrayFilter  # noqa: PLC0415
         from ..models.string_operator_string_filter import StringOperatorStringFilter  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ActionOutputConditionType:
-            type_ = check_action_output_condition_type(src_value__)
+        def _parse_filter(
+            data: object,
+        ) -> (
+            BooleanFilter
+            | ExistenceOperatorExistenceFilter
+            | NumericOperatorNumericFilter
+            | NumericRangeFilter
+            | StringArrayOperatorStringArrayFilter
+            | StringOperatorStringFilter
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_0 = StringOperatorStringFilter.from_dict(data)
 
-            return type_
+                return filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_1 = StringArrayOperatorStringArrayFilter.from_dict(data)
+
+                return filter_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_2 = NumericOperatorNumericFilter.from_dict(data)
+
+                return filter_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_3 = NumericRangeFilter.from_dict(data)
+
+                return filter_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_4 = BooleanFilter.from_dict(data)
+
+                return filter_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            filter_type_5 = ExistenceOperatorExistenceFilter.from_dict(data)
+
+            return filter_type_5
 
         def _decode_filter(
             src_value__: Any,
@@ -122,62 +181,6 @@ class ActionOutputCondition(LazyModel):
             | StringArrayOperatorStringArrayFilter
             | StringOperatorStringFilter
         ):
-            def _parse_filter(
-                data: object,
-            ) -> (
-                BooleanFilter
-                | ExistenceOperatorExistenceFilter
-                | NumericOperatorNumericFilter
-                | NumericRangeFilter
-                | StringArrayOperatorStringArrayFilter
-                | StringOperatorStringFilter
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_0 = StringOperatorStringFilter.from_dict(data)
-
-                    return filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_1 = StringArrayOperatorStringArrayFilter.from_dict(data)
-
-                    return filter_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_2 = NumericOperatorNumericFilter.from_dict(data)
-
-                    return filter_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_3 = NumericRangeFilter.from_dict(data)
-
-                    return filter_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_4 = BooleanFilter.from_dict(data)
-
-                    return filter_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_5 = ExistenceOperatorExistenceFilter.from_dict(data)
-
-                return filter_type_5
-
             filter: (
                 BooleanFilter
                 | ExistenceOperatorExistenceFilter
@@ -198,7 +201,7 @@ class ActionOutputCondition(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_action_output_condition_type),
                 "filter": ("filter", _decode_filter),
             },
             copied={
@@ -219,19 +222,3 @@ class ActionOutputCondition(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

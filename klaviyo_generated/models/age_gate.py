@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.age_gate_display_device_item import AgeGateDisplayDeviceItem, check_age_gate_display_device_item
 from ..models.age_gate_type import AgeGateType, check_age_gate_type
 from ..types import UNSET, Unset
@@ -19,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class AgeGate(LazyModel):
+class AgeGate(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (AgeGateType):
@@ -94,26 +101,6 @@ class AgeGate(LazyModel):
         from ..models.age_gate_properties import AgeGateProperties  # noqa: PLC0415
         from ..models.age_gate_styles import AgeGateStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> AgeGateType:
-            type_ = check_age_gate_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> AgeGateProperties:
-            properties = AgeGateProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> AgeGateStyles | Unset:
-            _styles = src_value__
-            styles: AgeGateStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = AgeGateStyles.from_dict(_styles)
-
-            return styles
-
         def _decode_display_device(src_value__: Any) -> list[AgeGateDisplayDeviceItem] | Unset:
             _display_device = src_value__
             display_device: list[AgeGateDisplayDeviceItem] | Unset = UNSET
@@ -128,9 +115,9 @@ class AgeGate(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "type_": ("type", check_age_gate_type),
+                "properties": ("properties", AgeGateProperties.from_dict),
+                "styles": ("styles", AgeGateStyles.from_dict),
                 "display_device": ("display_device", _decode_display_device),
             },
             copied={
@@ -149,19 +136,3 @@ class AgeGate(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

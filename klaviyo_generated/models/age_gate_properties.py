@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.age_gate_properties_display_device_item import (
     AgeGatePropertiesDisplayDeviceItem,
     check_age_gate_properties_display_device_item,
@@ -28,7 +33,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class AgeGateProperties(LazyModel):
+class AgeGateProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         display_device (list[AgeGatePropertiesDisplayDeviceItem] | Unset):
@@ -164,45 +169,20 @@ class AgeGateProperties(LazyModel):
 
             return display_device
 
-        def _decode_error_messages(src_value__: Any) -> ErrorMessages | None | Unset:
-            def _parse_error_messages(data: object) -> ErrorMessages | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    error_messages_type_1 = ErrorMessages.from_dict(data)
+        def _parse_error_messages(data: object) -> ErrorMessages | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                error_messages_type_1 = ErrorMessages.from_dict(data)
 
-                    return error_messages_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            error_messages = _parse_error_messages(src_value__)
-
-            return error_messages
-
-        def _decode_property_name(src_value__: Any) -> AgeGatePropertiesPropertyName | Unset:
-            _property_name = src_value__
-            property_name: AgeGatePropertiesPropertyName | Unset
-            if isinstance(_property_name, Unset):
-                property_name = UNSET
-            else:
-                property_name = check_age_gate_properties_property_name(_property_name)
-
-            return property_name
-
-        def _decode_sms_country_code(src_value__: Any) -> AgeGatePropertiesSmsCountryCode | Unset:
-            _sms_country_code = src_value__
-            sms_country_code: AgeGatePropertiesSmsCountryCode | Unset
-            if isinstance(_sms_country_code, Unset):
-                sms_country_code = UNSET
-            else:
-                sms_country_code = check_age_gate_properties_sms_country_code(_sms_country_code)
-
-            return sms_country_code
+                return error_messages_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_required(src_value__: Any) -> Literal[True] | Unset:
             required = cast(Literal[True] | Unset, src_value__)
@@ -213,9 +193,9 @@ class AgeGateProperties(LazyModel):
         return LazyTable(
             fields={
                 "display_device": ("display_device", _decode_display_device),
-                "error_messages": ("error_messages", _decode_error_messages),
-                "property_name": ("property_name", _decode_property_name),
-                "sms_country_code": ("sms_country_code", _decode_sms_country_code),
+                "error_messages": ("error_messages", _parse_error_messages),
+                "property_name": ("property_name", check_age_gate_properties_property_name),
+                "sms_country_code": ("sms_country_code", check_age_gate_properties_sms_country_code),
                 "required": ("required", _decode_required),
             },
             copied={
@@ -240,19 +220,3 @@ class AgeGateProperties(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.anniversary_date_filter_operator import (
     AnniversaryDateFilterOperator,
     check_anniversary_date_filter_operator,
@@ -17,7 +24,7 @@ from ..models.anniversary_date_filter_type import AnniversaryDateFilterType, che
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class AnniversaryDateFilter(LazyModel):
+class AnniversaryDateFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (AnniversaryDateFilterType):
@@ -59,20 +66,10 @@ class AnniversaryDateFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> AnniversaryDateFilterType:
-            type_ = check_anniversary_date_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> AnniversaryDateFilterOperator:
-            operator = check_anniversary_date_filter_operator(src_value__)
-
-            return operator
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
+                "type_": ("type", check_anniversary_date_filter_type),
+                "operator": ("operator", check_anniversary_date_filter_operator),
             },
             copied={},
             known=(
@@ -85,19 +82,3 @@ class AnniversaryDateFilter(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

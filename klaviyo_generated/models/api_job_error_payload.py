@@ -8,14 +8,22 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.error_source import ErrorSource
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class APIJobErrorPayload(LazyModel):
+class APIJobErrorPayload(LazyModel, AdditionalProperties):
     """
     Attributes:
         id (str): Unique identifier for the error. Example: e4eebb08-b055-4a6f-bb13-c8cb69c9eb94.
@@ -84,14 +92,9 @@ class APIJobErrorPayload(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.error_source import ErrorSource  # noqa: PLC0415
 
-        def _decode_source(src_value__: Any) -> ErrorSource:
-            source = ErrorSource.from_dict(src_value__)
-
-            return source
-
         return LazyTable(
             fields={
-                "source": ("source", _decode_source),
+                "source": ("source", ErrorSource.from_dict),
             },
             copied={
                 "id": "id",
@@ -115,19 +118,3 @@ class APIJobErrorPayload(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.attribution_enum import AttributionEnum, check_attribution_enum
 from ..types import UNSET, Unset
 
@@ -20,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class AttributionResponseObjectResource(LazyModel):
+class AttributionResponseObjectResource(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (AttributionEnum):
@@ -85,31 +93,11 @@ class AttributionResponseObjectResource(LazyModel):
         )
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> AttributionEnum:
-            type_ = check_attribution_enum(src_value__)
-
-            return type_
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> AttributionResponseObjectResourceRelationships | Unset:
-            _relationships = src_value__
-            relationships: AttributionResponseObjectResourceRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = AttributionResponseObjectResourceRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_attribution_enum),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", AttributionResponseObjectResourceRelationships.from_dict),
             },
             copied={
                 "id": "id",
@@ -127,19 +115,3 @@ class AttributionResponseObjectResource(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -36,7 +41,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class AttributionResponseObjectResourceRelationships(LazyModel):
+class AttributionResponseObjectResourceRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         event (AttributionResponseObjectResourceRelationshipsEvent | Unset):
@@ -138,97 +143,24 @@ class AttributionResponseObjectResourceRelationships(LazyModel):
             AttributionResponseObjectResourceRelationshipsFlowMessageVariation,  # noqa: PLC0415
         )
 
-        def _decode_event(src_value__: Any) -> AttributionResponseObjectResourceRelationshipsEvent | Unset:
-            _event = src_value__
-            event: AttributionResponseObjectResourceRelationshipsEvent | Unset
-            if isinstance(_event, Unset):
-                event = UNSET
-            else:
-                event = AttributionResponseObjectResourceRelationshipsEvent.from_dict(_event)
-
-            return event
-
-        def _decode_attributed_event(
-            src_value__: Any,
-        ) -> AttributionResponseObjectResourceRelationshipsAttributedEvent | Unset:
-            _attributed_event = src_value__
-            attributed_event: AttributionResponseObjectResourceRelationshipsAttributedEvent | Unset
-            if isinstance(_attributed_event, Unset):
-                attributed_event = UNSET
-            else:
-                attributed_event = AttributionResponseObjectResourceRelationshipsAttributedEvent.from_dict(
-                    _attributed_event
-                )
-
-            return attributed_event
-
-        def _decode_campaign(src_value__: Any) -> AttributionResponseObjectResourceRelationshipsCampaign | Unset:
-            _campaign = src_value__
-            campaign: AttributionResponseObjectResourceRelationshipsCampaign | Unset
-            if isinstance(_campaign, Unset):
-                campaign = UNSET
-            else:
-                campaign = AttributionResponseObjectResourceRelationshipsCampaign.from_dict(_campaign)
-
-            return campaign
-
-        def _decode_campaign_message(
-            src_value__: Any,
-        ) -> AttributionResponseObjectResourceRelationshipsCampaignMessage | Unset:
-            _campaign_message = src_value__
-            campaign_message: AttributionResponseObjectResourceRelationshipsCampaignMessage | Unset
-            if isinstance(_campaign_message, Unset):
-                campaign_message = UNSET
-            else:
-                campaign_message = AttributionResponseObjectResourceRelationshipsCampaignMessage.from_dict(
-                    _campaign_message
-                )
-
-            return campaign_message
-
-        def _decode_flow(src_value__: Any) -> AttributionResponseObjectResourceRelationshipsFlow | Unset:
-            _flow = src_value__
-            flow: AttributionResponseObjectResourceRelationshipsFlow | Unset
-            if isinstance(_flow, Unset):
-                flow = UNSET
-            else:
-                flow = AttributionResponseObjectResourceRelationshipsFlow.from_dict(_flow)
-
-            return flow
-
-        def _decode_flow_message(src_value__: Any) -> AttributionResponseObjectResourceRelationshipsFlowMessage | Unset:
-            _flow_message = src_value__
-            flow_message: AttributionResponseObjectResourceRelationshipsFlowMessage | Unset
-            if isinstance(_flow_message, Unset):
-                flow_message = UNSET
-            else:
-                flow_message = AttributionResponseObjectResourceRelationshipsFlowMessage.from_dict(_flow_message)
-
-            return flow_message
-
-        def _decode_flow_message_variation(
-            src_value__: Any,
-        ) -> AttributionResponseObjectResourceRelationshipsFlowMessageVariation | Unset:
-            _flow_message_variation = src_value__
-            flow_message_variation: AttributionResponseObjectResourceRelationshipsFlowMessageVariation | Unset
-            if isinstance(_flow_message_variation, Unset):
-                flow_message_variation = UNSET
-            else:
-                flow_message_variation = AttributionResponseObjectResourceRelationshipsFlowMessageVariation.from_dict(
-                    _flow_message_variation
-                )
-
-            return flow_message_variation
-
         return LazyTable(
             fields={
-                "event": ("event", _decode_event),
-                "attributed_event": ("attributed-event", _decode_attributed_event),
-                "campaign": ("campaign", _decode_campaign),
-                "campaign_message": ("campaign-message", _decode_campaign_message),
-                "flow": ("flow", _decode_flow),
-                "flow_message": ("flow-message", _decode_flow_message),
-                "flow_message_variation": ("flow-message-variation", _decode_flow_message_variation),
+                "event": ("event", AttributionResponseObjectResourceRelationshipsEvent.from_dict),
+                "attributed_event": (
+                    "attributed-event",
+                    AttributionResponseObjectResourceRelationshipsAttributedEvent.from_dict,
+                ),
+                "campaign": ("campaign", AttributionResponseObjectResourceRelationshipsCampaign.from_dict),
+                "campaign_message": (
+                    "campaign-message",
+                    AttributionResponseObjectResourceRelationshipsCampaignMessage.from_dict,
+                ),
+                "flow": ("flow", AttributionResponseObjectResourceRelationshipsFlow.from_dict),
+                "flow_message": ("flow-message", AttributionResponseObjectResourceRelationshipsFlowMessage.from_dict),
+                "flow_message_variation": (
+                    "flow-message-variation",
+                    AttributionResponseObjectResourceRelationshipsFlowMessageVariation.from_dict,
+                ),
             },
             copied={},
             known=(
@@ -243,19 +175,3 @@ class AttributionResponseObjectResourceRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,12 +8,19 @@ from typing import Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class Audiences(LazyModel):
+class Audiences(LazyModel, AdditionalProperties):
     """
     Attributes:
         included (list[str]): A list of included audiences Example: ['Y6nRLr'].
@@ -71,30 +78,25 @@ class Audiences(LazyModel):
 
             return included
 
-        def _decode_excluded(src_value__: Any) -> list[str] | None | Unset:
-            def _parse_excluded(data: object) -> list[str] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    excluded_type_0 = cast(list[str], data)
+        def _parse_excluded(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                excluded_type_0 = cast(list[str], data)
 
-                    return excluded_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            excluded = _parse_excluded(src_value__)
-
-            return excluded
+                return excluded_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "included": ("included", _decode_included),
-                "excluded": ("excluded", _decode_excluded),
+                "excluded": ("excluded", _parse_excluded),
             },
             copied={},
             known=(
@@ -104,19 +106,3 @@ class Audiences(LazyModel):
             required=("included",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,12 +8,17 @@ from typing import Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class AudiencesUpdate(LazyModel):
+class AudiencesUpdate(LazyModel, AdditionalProperties):
     """
     Attributes:
         included (list[str] | None | Unset): An optional list of included audiences, will override existing included
@@ -70,50 +75,40 @@ class AudiencesUpdate(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_included(src_value__: Any) -> list[str] | None | Unset:
-            def _parse_included(data: object) -> list[str] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    included_type_0 = cast(list[str], data)
+        def _parse_included(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                included_type_0 = cast(list[str], data)
 
-                    return included_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return included_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            included = _parse_included(src_value__)
+        def _parse_excluded(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                excluded_type_0 = cast(list[str], data)
 
-            return included
-
-        def _decode_excluded(src_value__: Any) -> list[str] | None | Unset:
-            def _parse_excluded(data: object) -> list[str] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    excluded_type_0 = cast(list[str], data)
-
-                    return excluded_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            excluded = _parse_excluded(src_value__)
-
-            return excluded
+                return excluded_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "included": ("included", _decode_included),
-                "excluded": ("excluded", _decode_excluded),
+                "included": ("included", _parse_included),
+                "excluded": ("excluded", _parse_excluded),
             },
             copied={},
             known=(
@@ -123,19 +118,3 @@ class AudiencesUpdate(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,12 +10,20 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class AutomaticWinnerSelectionSettings(LazyModel):
+class AutomaticWinnerSelectionSettings(LazyModel, AdditionalProperties):
     """
     Attributes:
         enabled (bool):
@@ -77,29 +85,24 @@ class AutomaticWinnerSelectionSettings(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_automatic_end_date(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_automatic_end_date(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    automatic_end_date_type_0 = parse_datetime(data)
+        def _parse_automatic_end_date(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                automatic_end_date_type_0 = parse_datetime(data)
 
-                    return automatic_end_date_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            automatic_end_date = _parse_automatic_end_date(src_value__)
-
-            return automatic_end_date
+                return automatic_end_date_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "automatic_end_date": ("automatic_end_date", _decode_automatic_end_date),
+                "automatic_end_date": ("automatic_end_date", _parse_automatic_end_date),
             },
             copied={
                 "enabled": "enabled",
@@ -116,19 +119,3 @@ class AutomaticWinnerSelectionSettings(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

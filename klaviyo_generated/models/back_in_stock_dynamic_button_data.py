@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.back_in_stock_dynamic_button_data_display import (
     BackInStockDynamicButtonDataDisplay,
     check_back_in_stock_dynamic_button_data_display,
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class BackInStockDynamicButtonData(LazyModel):
+class BackInStockDynamicButtonData(LazyModel, AdditionalProperties):
     """
     Attributes:
         label (str | Unset):  Default: ''.
@@ -82,41 +87,11 @@ class BackInStockDynamicButtonData(LazyModel):
         from ..models.back_in_stock_dynamic_button_styles import BackInStockDynamicButtonStyles  # noqa: PLC0415
         from ..models.back_in_stock_dynamic_button_text_styles import BackInStockDynamicButtonTextStyles  # noqa: PLC0415
 
-        def _decode_display(src_value__: Any) -> BackInStockDynamicButtonDataDisplay | Unset:
-            _display = src_value__
-            display: BackInStockDynamicButtonDataDisplay | Unset
-            if isinstance(_display, Unset):
-                display = UNSET
-            else:
-                display = check_back_in_stock_dynamic_button_data_display(_display)
-
-            return display
-
-        def _decode_text_styles(src_value__: Any) -> BackInStockDynamicButtonTextStyles | Unset:
-            _text_styles = src_value__
-            text_styles: BackInStockDynamicButtonTextStyles | Unset
-            if isinstance(_text_styles, Unset):
-                text_styles = UNSET
-            else:
-                text_styles = BackInStockDynamicButtonTextStyles.from_dict(_text_styles)
-
-            return text_styles
-
-        def _decode_button_styles(src_value__: Any) -> BackInStockDynamicButtonStyles | Unset:
-            _button_styles = src_value__
-            button_styles: BackInStockDynamicButtonStyles | Unset
-            if isinstance(_button_styles, Unset):
-                button_styles = UNSET
-            else:
-                button_styles = BackInStockDynamicButtonStyles.from_dict(_button_styles)
-
-            return button_styles
-
         return LazyTable(
             fields={
-                "display": ("display", _decode_display),
-                "text_styles": ("text_styles", _decode_text_styles),
-                "button_styles": ("button_styles", _decode_button_styles),
+                "display": ("display", check_back_in_stock_dynamic_button_data_display),
+                "text_styles": ("text_styles", BackInStockDynamicButtonTextStyles.from_dict),
+                "button_styles": ("button_styles", BackInStockDynamicButtonStyles.from_dict),
             },
             copied={
                 "label": "label",
@@ -130,19 +105,3 @@ class BackInStockDynamicButtonData(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

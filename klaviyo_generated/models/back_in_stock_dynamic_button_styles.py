@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.back_in_stock_dynamic_button_styles_alignment import (
     BackInStockDynamicButtonStylesAlignment,
     check_back_in_stock_dynamic_button_styles_alignment,
@@ -25,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class BackInStockDynamicButtonStyles(LazyModel):
+class BackInStockDynamicButtonStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         color (str | Unset):  Default: '#000000'. Example: #000000.
@@ -113,52 +118,12 @@ class BackInStockDynamicButtonStyles(LazyModel):
         from ..models.back_in_stock_dynamic_button_border_styles import BackInStockDynamicButtonBorderStyles  # noqa: PLC0415
         from ..models.back_in_stock_dynamic_button_drop_shadow_styles import BackInStockDynamicButtonDropShadowStyles  # noqa: PLC0415
 
-        def _decode_width(src_value__: Any) -> BackInStockDynamicButtonStylesWidth | Unset:
-            _width = src_value__
-            width: BackInStockDynamicButtonStylesWidth | Unset
-            if isinstance(_width, Unset):
-                width = UNSET
-            else:
-                width = check_back_in_stock_dynamic_button_styles_width(_width)
-
-            return width
-
-        def _decode_alignment(src_value__: Any) -> BackInStockDynamicButtonStylesAlignment | Unset:
-            _alignment = src_value__
-            alignment: BackInStockDynamicButtonStylesAlignment | Unset
-            if isinstance(_alignment, Unset):
-                alignment = UNSET
-            else:
-                alignment = check_back_in_stock_dynamic_button_styles_alignment(_alignment)
-
-            return alignment
-
-        def _decode_border(src_value__: Any) -> BackInStockDynamicButtonBorderStyles | Unset:
-            _border = src_value__
-            border: BackInStockDynamicButtonBorderStyles | Unset
-            if isinstance(_border, Unset):
-                border = UNSET
-            else:
-                border = BackInStockDynamicButtonBorderStyles.from_dict(_border)
-
-            return border
-
-        def _decode_drop_shadow(src_value__: Any) -> BackInStockDynamicButtonDropShadowStyles | Unset:
-            _drop_shadow = src_value__
-            drop_shadow: BackInStockDynamicButtonDropShadowStyles | Unset
-            if isinstance(_drop_shadow, Unset):
-                drop_shadow = UNSET
-            else:
-                drop_shadow = BackInStockDynamicButtonDropShadowStyles.from_dict(_drop_shadow)
-
-            return drop_shadow
-
         return LazyTable(
             fields={
-                "width": ("width", _decode_width),
-                "alignment": ("alignment", _decode_alignment),
-                "border": ("border", _decode_border),
-                "drop_shadow": ("drop_shadow", _decode_drop_shadow),
+                "width": ("width", check_back_in_stock_dynamic_button_styles_width),
+                "alignment": ("alignment", check_back_in_stock_dynamic_button_styles_alignment),
+                "border": ("border", BackInStockDynamicButtonBorderStyles.from_dict),
+                "drop_shadow": ("drop_shadow", BackInStockDynamicButtonDropShadowStyles.from_dict),
             },
             copied={
                 "color": "color",
@@ -177,19 +142,3 @@ class BackInStockDynamicButtonStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

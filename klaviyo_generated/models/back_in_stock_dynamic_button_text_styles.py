@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.back_in_stock_dynamic_button_text_styles_font_family_type_0 import (
     BackInStockDynamicButtonTextStylesFontFamilyType0,
     check_back_in_stock_dynamic_button_text_styles_font_family_type_0,
@@ -21,7 +26,7 @@ from ..types import UNSET, Unset, parse_union
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class BackInStockDynamicButtonTextStyles(LazyModel):
+class BackInStockDynamicButtonTextStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         font_family (BackInStockDynamicButtonTextStylesFontFamilyType0 | str | Unset):  Default: "Arial, 'Helvetica
@@ -113,50 +118,45 @@ class BackInStockDynamicButtonTextStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
+        def _parse_font_family(data: object) -> BackInStockDynamicButtonTextStylesFontFamilyType0 | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                font_family_type_0 = check_back_in_stock_dynamic_button_text_styles_font_family_type_0(data)
+
+                return font_family_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if isinstance(data, str):
+                return data
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_font_family(src_value__: Any) -> BackInStockDynamicButtonTextStylesFontFamilyType0 | str | Unset:
-            def _parse_font_family(data: object) -> BackInStockDynamicButtonTextStylesFontFamilyType0 | str | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    font_family_type_0 = check_back_in_stock_dynamic_button_text_styles_font_family_type_0(data)
-
-                    return font_family_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if isinstance(data, str):
-                    return data
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             font_family = parse_union(_parse_font_family, src_value__)
 
             return font_family
 
-        def _decode_font_weight(src_value__: Any) -> BackInStockDynamicButtonTextStylesFontWeight | None | Unset:
-            def _parse_font_weight(data: object) -> BackInStockDynamicButtonTextStylesFontWeight | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, int):
-                        raise TypeError()
-                    font_weight_type_1 = check_back_in_stock_dynamic_button_text_styles_font_weight(data)
+        def _parse_font_weight(data: object) -> BackInStockDynamicButtonTextStylesFontWeight | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, int):
+                    raise TypeError()
+                font_weight_type_1 = check_back_in_stock_dynamic_button_text_styles_font_weight(data)
 
-                    return font_weight_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            font_weight = _parse_font_weight(src_value__)
-
-            return font_weight
+                return font_weight_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "font_family": ("font_family", _decode_font_family),
-                "font_weight": ("font_weight", _decode_font_weight),
+                "font_weight": ("font_weight", _parse_font_weight),
             },
             copied={
                 "font_size": "font_size",
@@ -177,19 +177,3 @@ class BackInStockDynamicButtonTextStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.back_in_stock_email_consent_checkbox_type import (
     BackInStockEmailConsentCheckboxType,
     check_back_in_stock_email_consent_checkbox_type,
@@ -21,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class BackInStockEmailConsentCheckbox(LazyModel):
+class BackInStockEmailConsentCheckbox(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (BackInStockEmailConsentCheckboxType):
@@ -82,31 +89,11 @@ class BackInStockEmailConsentCheckbox(LazyModel):
         from ..models.back_in_stock_email_consent_checkbox_properties import BackInStockEmailConsentCheckboxProperties  # noqa: PLC0415
         from ..models.back_in_stock_email_consent_checkbox_styles import BackInStockEmailConsentCheckboxStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> BackInStockEmailConsentCheckboxType:
-            type_ = check_back_in_stock_email_consent_checkbox_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> BackInStockEmailConsentCheckboxProperties:
-            properties = BackInStockEmailConsentCheckboxProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> BackInStockEmailConsentCheckboxStyles | Unset:
-            _styles = src_value__
-            styles: BackInStockEmailConsentCheckboxStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = BackInStockEmailConsentCheckboxStyles.from_dict(_styles)
-
-            return styles
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "type_": ("type", check_back_in_stock_email_consent_checkbox_type),
+                "properties": ("properties", BackInStockEmailConsentCheckboxProperties.from_dict),
+                "styles": ("styles", BackInStockEmailConsentCheckboxStyles.from_dict),
             },
             copied={
                 "id": "id",
@@ -123,19 +110,3 @@ class BackInStockEmailConsentCheckbox(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.back_in_stock_method_filter_field import (
     BackInStockMethodFilterField,
     check_back_in_stock_method_filter_field,
@@ -20,7 +27,7 @@ from ..models.back_in_stock_method_filter_method import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class BackInStockMethodFilter(LazyModel):
+class BackInStockMethodFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         field (BackInStockMethodFilterField):
@@ -62,20 +69,10 @@ class BackInStockMethodFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_field(src_value__: Any) -> BackInStockMethodFilterField:
-            field = check_back_in_stock_method_filter_field(src_value__)
-
-            return field
-
-        def _decode_method(src_value__: Any) -> BackInStockMethodFilterMethod:
-            method = check_back_in_stock_method_filter_method(src_value__)
-
-            return method
-
         return LazyTable(
             fields={
-                "field": ("field", _decode_field),
-                "method": ("method", _decode_method),
+                "field": ("field", check_back_in_stock_method_filter_field),
+                "method": ("method", check_back_in_stock_method_filter_method),
             },
             copied={},
             known=(
@@ -88,19 +85,3 @@ class BackInStockMethodFilter(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

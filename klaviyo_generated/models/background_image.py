@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class BackgroundImage(LazyModel):
+class BackgroundImage(LazyModel, AdditionalProperties):
     """
     Attributes:
         properties (ImageAssetProperties):
@@ -63,25 +70,10 @@ class BackgroundImage(LazyModel):
         from ..models.background_image_styles import BackgroundImageStyles  # noqa: PLC0415
         from ..models.image_asset_properties import ImageAssetProperties  # noqa: PLC0415
 
-        def _decode_properties(src_value__: Any) -> ImageAssetProperties:
-            properties = ImageAssetProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> BackgroundImageStyles | Unset:
-            _styles = src_value__
-            styles: BackgroundImageStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = BackgroundImageStyles.from_dict(_styles)
-
-            return styles
-
         return LazyTable(
             fields={
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "properties": ("properties", ImageAssetProperties.from_dict),
+                "styles": ("styles", BackgroundImageStyles.from_dict),
             },
             copied={},
             known=(
@@ -91,19 +83,3 @@ class BackgroundImage(LazyModel):
             required=("properties",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.background_image_styles_horizontal_alignment import (
     BackgroundImageStylesHorizontalAlignment,
     check_background_image_styles_horizontal_alignment,
@@ -25,7 +30,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class BackgroundImageStyles(LazyModel):
+class BackgroundImageStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         horizontal_alignment (BackgroundImageStylesHorizontalAlignment | Unset): Horizontal alignment enumeration.
@@ -95,41 +100,11 @@ class BackgroundImageStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_horizontal_alignment(src_value__: Any) -> BackgroundImageStylesHorizontalAlignment | Unset:
-            _horizontal_alignment = src_value__
-            horizontal_alignment: BackgroundImageStylesHorizontalAlignment | Unset
-            if isinstance(_horizontal_alignment, Unset):
-                horizontal_alignment = UNSET
-            else:
-                horizontal_alignment = check_background_image_styles_horizontal_alignment(_horizontal_alignment)
-
-            return horizontal_alignment
-
-        def _decode_position(src_value__: Any) -> BackgroundImageStylesPosition | Unset:
-            _position = src_value__
-            position: BackgroundImageStylesPosition | Unset
-            if isinstance(_position, Unset):
-                position = UNSET
-            else:
-                position = check_background_image_styles_position(_position)
-
-            return position
-
-        def _decode_vertical_alignment(src_value__: Any) -> BackgroundImageStylesVerticalAlignment | Unset:
-            _vertical_alignment = src_value__
-            vertical_alignment: BackgroundImageStylesVerticalAlignment | Unset
-            if isinstance(_vertical_alignment, Unset):
-                vertical_alignment = UNSET
-            else:
-                vertical_alignment = check_background_image_styles_vertical_alignment(_vertical_alignment)
-
-            return vertical_alignment
-
         return LazyTable(
             fields={
-                "horizontal_alignment": ("horizontal_alignment", _decode_horizontal_alignment),
-                "position": ("position", _decode_position),
-                "vertical_alignment": ("vertical_alignment", _decode_vertical_alignment),
+                "horizontal_alignment": ("horizontal_alignment", check_background_image_styles_horizontal_alignment),
+                "position": ("position", check_background_image_styles_position),
+                "vertical_alignment": ("vertical_alignment", check_background_image_styles_vertical_alignment),
             },
             copied={
                 "width": "width",
@@ -145,19 +120,3 @@ class BackgroundImageStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

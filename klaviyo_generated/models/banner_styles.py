@@ -8,14 +8,19 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.banner_styles_desktop_position import BannerStylesDesktopPosition, check_banner_styles_desktop_position
 from ..models.banner_styles_mobile_position import BannerStylesMobilePosition, check_banner_styles_mobile_position
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class BannerStyles(LazyModel):
+class BannerStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         desktop_position (BannerStylesDesktopPosition | Unset): Positioning of banner forms. Default: 'top'. Example:
@@ -66,30 +71,10 @@ class BannerStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_desktop_position(src_value__: Any) -> BannerStylesDesktopPosition | Unset:
-            _desktop_position = src_value__
-            desktop_position: BannerStylesDesktopPosition | Unset
-            if isinstance(_desktop_position, Unset):
-                desktop_position = UNSET
-            else:
-                desktop_position = check_banner_styles_desktop_position(_desktop_position)
-
-            return desktop_position
-
-        def _decode_mobile_position(src_value__: Any) -> BannerStylesMobilePosition | Unset:
-            _mobile_position = src_value__
-            mobile_position: BannerStylesMobilePosition | Unset
-            if isinstance(_mobile_position, Unset):
-                mobile_position = UNSET
-            else:
-                mobile_position = check_banner_styles_mobile_position(_mobile_position)
-
-            return mobile_position
-
         return LazyTable(
             fields={
-                "desktop_position": ("desktop_position", _decode_desktop_position),
-                "mobile_position": ("mobile_position", _decode_mobile_position),
+                "desktop_position": ("desktop_position", check_banner_styles_desktop_position),
+                "mobile_position": ("mobile_position", check_banner_styles_mobile_position),
             },
             copied={
                 "scroll_with_page": "scroll_with_page",
@@ -102,19 +87,3 @@ class BannerStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

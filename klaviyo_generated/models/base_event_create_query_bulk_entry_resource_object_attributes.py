@@ -10,7 +10,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class BaseEventCreateQueryBulkEntryResourceObjectAttributes(LazyModel):
+class BaseEventCreateQueryBulkEntryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         properties (BaseEventCreateQueryBulkEntryResourceObjectAttributesProperties): Properties of this event (must not
@@ -142,41 +149,26 @@ class BaseEventCreateQueryBulkEntryResourceObjectAttributes(LazyModel):
             BaseEventCreateQueryBulkEntryResourceObjectAttributesProperties,  # noqa: PLC0415
         )
 
-        def _decode_properties(src_value__: Any) -> BaseEventCreateQueryBulkEntryResourceObjectAttributesProperties:
-            properties = BaseEventCreateQueryBulkEntryResourceObjectAttributesProperties.from_dict(src_value__)
+        def _parse_time(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                time_type_0 = parse_datetime(data)
 
-            return properties
-
-        def _decode_metric(src_value__: Any) -> BaseEventCreateQueryBulkEntryResourceObjectAttributesMetric:
-            metric = BaseEventCreateQueryBulkEntryResourceObjectAttributesMetric.from_dict(src_value__)
-
-            return metric
-
-        def _decode_time(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_time(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    time_type_0 = parse_datetime(data)
-
-                    return time_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            time = _parse_time(src_value__)
-
-            return time
+                return time_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "properties": ("properties", _decode_properties),
-                "metric": ("metric", _decode_metric),
-                "time": ("time", _decode_time),
+                "properties": ("properties", BaseEventCreateQueryBulkEntryResourceObjectAttributesProperties.from_dict),
+                "metric": ("metric", BaseEventCreateQueryBulkEntryResourceObjectAttributesMetric.from_dict),
+                "time": ("time", _parse_time),
             },
             copied={
                 "value": "value",
@@ -199,19 +191,3 @@ class BaseEventCreateQueryBulkEntryResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.base_style_style_type import BaseStyleStyleType, check_base_style_style_type
 from ..types import UNSET, Unset
 
@@ -18,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class BaseStyle(LazyModel):
+class BaseStyle(LazyModel, AdditionalProperties):
     """
     Attributes:
         style_type (BaseStyleStyleType):
@@ -77,26 +84,11 @@ class BaseStyle(LazyModel):
         from ..models.base_style_properties import BaseStyleProperties  # noqa: PLC0415
         from ..models.base_style_styles import BaseStyleStyles  # noqa: PLC0415
 
-        def _decode_style_type(src_value__: Any) -> BaseStyleStyleType:
-            style_type = check_base_style_style_type(src_value__)
-
-            return style_type
-
-        def _decode_properties(src_value__: Any) -> BaseStyleProperties:
-            properties = BaseStyleProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> BaseStyleStyles:
-            styles = BaseStyleStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
-                "style_type": ("style_type", _decode_style_type),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "style_type": ("style_type", check_base_style_style_type),
+                "properties": ("properties", BaseStyleProperties.from_dict),
+                "styles": ("styles", BaseStyleStyles.from_dict),
             },
             copied={
                 "id": "id",
@@ -114,19 +106,3 @@ class BaseStyle(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

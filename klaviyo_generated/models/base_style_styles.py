@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.base_style_styles_background_format import (
     BaseStyleStylesBackgroundFormat,
     check_base_style_styles_background_format,
@@ -22,7 +27,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class BaseStyleStyles(LazyModel):
+class BaseStyleStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         background_asset_id (None | str | Unset):
@@ -179,71 +184,56 @@ class BaseStyleStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_background_format(src_value__: Any) -> BaseStyleStylesBackgroundFormat | None | Unset:
-            def _parse_background_format(data: object) -> BaseStyleStylesBackgroundFormat | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    background_format_type_1 = check_base_style_styles_background_format(data)
+        def _parse_background_format(data: object) -> BaseStyleStylesBackgroundFormat | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                background_format_type_1 = check_base_style_styles_background_format(data)
 
-                    return background_format_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return background_format_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            background_format = _parse_background_format(src_value__)
+        def _parse_background_position(data: object) -> BaseStyleStylesBackgroundPosition | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                background_position_type_1 = check_base_style_styles_background_position(data)
 
-            return background_format
+                return background_position_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_background_position(src_value__: Any) -> BaseStyleStylesBackgroundPosition | None | Unset:
-            def _parse_background_position(data: object) -> BaseStyleStylesBackgroundPosition | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    background_position_type_1 = check_base_style_styles_background_position(data)
+        def _parse_border_style(data: object) -> BaseStyleStylesBorderStyle | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                border_style_type_1 = check_base_style_styles_border_style(data)
 
-                    return background_position_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            background_position = _parse_background_position(src_value__)
-
-            return background_position
-
-        def _decode_border_style(src_value__: Any) -> BaseStyleStylesBorderStyle | None | Unset:
-            def _parse_border_style(data: object) -> BaseStyleStylesBorderStyle | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    border_style_type_1 = check_base_style_styles_border_style(data)
-
-                    return border_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            border_style = _parse_border_style(src_value__)
-
-            return border_style
+                return border_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "background_format": ("background_format", _decode_background_format),
-                "background_position": ("background_position", _decode_background_position),
-                "border_style": ("border_style", _decode_border_style),
+                "background_format": ("background_format", _parse_background_format),
+                "background_position": ("background_position", _parse_background_position),
+                "border_style": ("border_style", _parse_border_style),
             },
             copied={
                 "background_asset_id": "background_asset_id",
@@ -279,19 +269,3 @@ class BaseStyleStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.block_display_options_show_on import BlockDisplayOptionsShowOn, check_block_display_options_show_on
 from ..types import UNSET, Unset
 
@@ -17,7 +22,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class BlockDisplayOptions(LazyModel):
+class BlockDisplayOptions(LazyModel, AdditionalProperties):
     """
     Attributes:
         show_on (BlockDisplayOptionsShowOn | None | Unset): Show on.
@@ -74,50 +79,40 @@ class BlockDisplayOptions(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.content_repeat_v0 import ContentRepeatV0  # noqa: PLC0415
 
-        def _decode_show_on(src_value__: Any) -> BlockDisplayOptionsShowOn | None | Unset:
-            def _parse_show_on(data: object) -> BlockDisplayOptionsShowOn | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    show_on_type_1 = check_block_display_options_show_on(data)
+        def _parse_show_on(data: object) -> BlockDisplayOptionsShowOn | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                show_on_type_1 = check_block_display_options_show_on(data)
 
-                    return show_on_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return show_on_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            show_on = _parse_show_on(src_value__)
+        def _parse_content_repeat(data: object) -> ContentRepeatV0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                content_repeat_type_1 = ContentRepeatV0.from_dict(data)
 
-            return show_on
-
-        def _decode_content_repeat(src_value__: Any) -> ContentRepeatV0 | None | Unset:
-            def _parse_content_repeat(data: object) -> ContentRepeatV0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    content_repeat_type_1 = ContentRepeatV0.from_dict(data)
-
-                    return content_repeat_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            content_repeat = _parse_content_repeat(src_value__)
-
-            return content_repeat
+                return content_repeat_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "show_on": ("show_on", _decode_show_on),
-                "content_repeat": ("content_repeat", _decode_content_repeat),
+                "show_on": ("show_on", _parse_show_on),
+                "content_repeat": ("content_repeat", _parse_content_repeat),
             },
             copied={
                 "visible_check": "visible_check",
@@ -130,19 +125,3 @@ class BlockDisplayOptions(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

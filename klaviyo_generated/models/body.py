@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class Body(LazyModel):
+class Body(LazyModel, AdditionalProperties):
     """
     Attributes:
         properties (BodyProperties):
@@ -90,46 +97,31 @@ class Body(LazyModel):
         from ..models.body_styles import BodyStyles  # noqa: PLC0415
         from ..models.section_v1 import SectionV1  # noqa: PLC0415
 
-        def _decode_properties(src_value__: Any) -> BodyProperties:
-            properties = BodyProperties.from_dict(src_value__)
+        def _parse_sections(data: object) -> list[SectionV1] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                sections_type_0 = []
+                _sections_type_0 = data
+                for sections_type_0_item_data in _sections_type_0:
+                    sections_type_0_item = SectionV1.from_dict(sections_type_0_item_data)
 
-            return properties
+                    sections_type_0.append(sections_type_0_item)
 
-        def _decode_styles(src_value__: Any) -> BodyStyles:
-            styles = BodyStyles.from_dict(src_value__)
-
-            return styles
-
-        def _decode_sections(src_value__: Any) -> list[SectionV1] | None | Unset:
-            def _parse_sections(data: object) -> list[SectionV1] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    sections_type_0 = []
-                    _sections_type_0 = data
-                    for sections_type_0_item_data in _sections_type_0:
-                        sections_type_0_item = SectionV1.from_dict(sections_type_0_item_data)
-
-                        sections_type_0.append(sections_type_0_item)
-
-                    return sections_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            sections = _parse_sections(src_value__)
-
-            return sections
+                return sections_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
-                "sections": ("sections", _decode_sections),
+                "properties": ("properties", BodyProperties.from_dict),
+                "styles": ("styles", BodyStyles.from_dict),
+                "sections": ("sections", _parse_sections),
             },
             copied={
                 "id": "id",
@@ -146,19 +138,3 @@ class Body(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

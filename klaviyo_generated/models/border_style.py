@@ -8,13 +8,18 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.border_style_style import BorderStyleStyle, check_border_style_style
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class BorderStyle(LazyModel):
+class BorderStyle(LazyModel, AdditionalProperties):
     """
     Attributes:
         radius (int | Unset):  Default: 8. Example: 8.
@@ -74,29 +79,24 @@ class BorderStyle(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_style(src_value__: Any) -> BorderStyleStyle | None | Unset:
-            def _parse_style(data: object) -> BorderStyleStyle | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    style_type_1 = check_border_style_style(data)
+        def _parse_style(data: object) -> BorderStyleStyle | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                style_type_1 = check_border_style_style(data)
 
-                    return style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            style = _parse_style(src_value__)
-
-            return style
+                return style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "style": ("style", _decode_style),
+                "style": ("style", _parse_style),
             },
             copied={
                 "radius": "radius",
@@ -112,19 +112,3 @@ class BorderStyle(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

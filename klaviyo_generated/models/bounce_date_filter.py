@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.bounce_date_filter_field import BounceDateFilterField, check_bounce_date_filter_field
 from ..types import parse_union
 
@@ -24,7 +31,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class BounceDateFilter(LazyModel):
+class BounceDateFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         field (BounceDateFilterField):
@@ -98,10 +105,79 @@ class BounceDateFilter(LazyModel):
         from ..models.static_date_filter import StaticDateFilter  # noqa: PLC0415
         from ..models.static_date_range_filter import StaticDateRangeFilter  # noqa: PLC0415
 
-        def _decode_field(src_value__: Any) -> BounceDateFilterField:
-            field = check_bounce_date_filter_field(src_value__)
+        def _parse_filter(
+            data: object,
+        ) -> (
+            AnniversaryDateFilter
+            | CalendarDateFilter
+            | IsSetExistenceFilter
+            | RelativeAnniversaryDateFilter
+            | RelativeDateOperatorBaseRelativeDateFilter
+            | RelativeDateRangeFilter
+            | StaticDateFilter
+            | StaticDateRangeFilter
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_0 = StaticDateFilter.from_dict(data)
 
-            return field
+                return filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_1 = StaticDateRangeFilter.from_dict(data)
+
+                return filter_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_2 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
+
+                return filter_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_3 = RelativeAnniversaryDateFilter.from_dict(data)
+
+                return filter_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_4 = RelativeDateRangeFilter.from_dict(data)
+
+                return filter_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_5 = CalendarDateFilter.from_dict(data)
+
+                return filter_type_5
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_6 = AnniversaryDateFilter.from_dict(data)
+
+                return filter_type_6
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            filter_type_7 = IsSetExistenceFilter.from_dict(data)
+
+            return filter_type_7
 
         def _decode_filter(
             src_value__: Any,
@@ -115,80 +191,6 @@ class BounceDateFilter(LazyModel):
             | StaticDateFilter
             | StaticDateRangeFilter
         ):
-            def _parse_filter(
-                data: object,
-            ) -> (
-                AnniversaryDateFilter
-                | CalendarDateFilter
-                | IsSetExistenceFilter
-                | RelativeAnniversaryDateFilter
-                | RelativeDateOperatorBaseRelativeDateFilter
-                | RelativeDateRangeFilter
-                | StaticDateFilter
-                | StaticDateRangeFilter
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_0 = StaticDateFilter.from_dict(data)
-
-                    return filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_1 = StaticDateRangeFilter.from_dict(data)
-
-                    return filter_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_2 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
-
-                    return filter_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_3 = RelativeAnniversaryDateFilter.from_dict(data)
-
-                    return filter_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_4 = RelativeDateRangeFilter.from_dict(data)
-
-                    return filter_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_5 = CalendarDateFilter.from_dict(data)
-
-                    return filter_type_5
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_6 = AnniversaryDateFilter.from_dict(data)
-
-                    return filter_type_6
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_7 = IsSetExistenceFilter.from_dict(data)
-
-                return filter_type_7
-
             filter: (
                 AnniversaryDateFilter
                 | CalendarDateFilter
@@ -209,7 +211,7 @@ class BounceDateFilter(LazyModel):
 
         return LazyTable(
             fields={
-                "field": ("field", _decode_field),
+                "field": ("field", check_bounce_date_filter_field),
                 "filter": ("filter", _decode_filter),
             },
             copied={},
@@ -223,19 +225,3 @@ class BounceDateFilter(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_suppression_bulk_delete_job_enum import (
     ProfileSuppressionBulkDeleteJobEnum,
     check_profile_suppression_bulk_delete_job_enum,
@@ -26,7 +34,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class BulkProfileSuppressionsRemoveJobResponseObjectResource(LazyModel):
+class BulkProfileSuppressionsRemoveJobResponseObjectResource(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfileSuppressionBulkDeleteJobEnum):
@@ -100,41 +108,18 @@ class BulkProfileSuppressionsRemoveJobResponseObjectResource(LazyModel):
         )
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfileSuppressionBulkDeleteJobEnum:
-            type_ = check_profile_suppression_bulk_delete_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> BulkProfileSuppressionsRemoveJobResponseObjectResourceAttributes:
-            attributes = BulkProfileSuppressionsRemoveJobResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(
-            src_value__: Any,
-        ) -> BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationships | Unset:
-            _relationships = src_value__
-            relationships: BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationships.from_dict(
-                    _relationships
-                )
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_profile_suppression_bulk_delete_job_enum),
+                "attributes": (
+                    "attributes",
+                    BulkProfileSuppressionsRemoveJobResponseObjectResourceAttributes.from_dict,
+                ),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": (
+                    "relationships",
+                    BulkProfileSuppressionsRemoveJobResponseObjectResourceRelationships.from_dict,
+                ),
             },
             copied={
                 "id": "id",
@@ -154,19 +139,3 @@ class BulkProfileSuppressionsRemoveJobResponseObjectResource(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

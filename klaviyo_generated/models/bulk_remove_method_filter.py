@@ -8,7 +8,14 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.bulk_remove_method_filter_field import BulkRemoveMethodFilterField, check_bulk_remove_method_filter_field
 from ..models.bulk_remove_method_filter_method import (
     BulkRemoveMethodFilterMethod,
@@ -17,7 +24,7 @@ from ..models.bulk_remove_method_filter_method import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class BulkRemoveMethodFilter(LazyModel):
+class BulkRemoveMethodFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         field (BulkRemoveMethodFilterField):
@@ -59,20 +66,10 @@ class BulkRemoveMethodFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_field(src_value__: Any) -> BulkRemoveMethodFilterField:
-            field = check_bulk_remove_method_filter_field(src_value__)
-
-            return field
-
-        def _decode_method(src_value__: Any) -> BulkRemoveMethodFilterMethod:
-            method = check_bulk_remove_method_filter_method(src_value__)
-
-            return method
-
         return LazyTable(
             fields={
-                "field": ("field", _decode_field),
-                "method": ("method", _decode_method),
+                "field": ("field", check_bulk_remove_method_filter_field),
+                "method": ("method", check_bulk_remove_method_filter_method),
             },
             copied={},
             known=(
@@ -85,19 +82,3 @@ class BulkRemoveMethodFilter(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

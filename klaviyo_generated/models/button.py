@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.button_type import ButtonType, check_button_type
 from ..types import UNSET, Unset, parse_union
 
@@ -31,7 +38,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class Button(LazyModel):
+class Button(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ButtonType):
@@ -150,25 +157,127 @@ class Button(LazyModel):
         from ..models.subscribe_via_sms import SubscribeViaSMS  # noqa: PLC0415
         from ..models.subscribe_via_whats_app import SubscribeViaWhatsApp  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ButtonType:
-            type_ = check_button_type(src_value__)
+        def _parse_action(
+            data: object,
+        ) -> (
+            Close
+            | GoToInbox
+            | IafDeeplinkToScreen
+            | NextStep
+            | OpenForm
+            | PromotionalSMSSubscription
+            | Redirect
+            | ResendOptInCode
+            | SkipToSuccess
+            | SubmitBackInStock
+            | SubmitOptInCode
+            | SubscribeViaSMS
+            | SubscribeViaWhatsApp
+            | Unset
+        ):
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                action_type_0 = Close.from_dict(data)
 
-            return type_
+                return action_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                action_type_1 = NextStep.from_dict(data)
 
-        def _decode_properties(src_value__: Any) -> ButtonProperties:
-            properties = ButtonProperties.from_dict(src_value__)
+                return action_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                action_type_2 = OpenForm.from_dict(data)
 
-            return properties
+                return action_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                action_type_3 = PromotionalSMSSubscription.from_dict(data)
 
-        def _decode_styles(src_value__: Any) -> ButtonStyles | Unset:
-            _styles = src_value__
-            styles: ButtonStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = ButtonStyles.from_dict(_styles)
+                return action_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                action_type_4 = Redirect.from_dict(data)
 
-            return styles
+                return action_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                action_type_5 = ResendOptInCode.from_dict(data)
+
+                return action_type_5
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                action_type_6 = SubmitOptInCode.from_dict(data)
+
+                return action_type_6
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                action_type_7 = SubscribeViaSMS.from_dict(data)
+
+                return action_type_7
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                action_type_8 = SubscribeViaWhatsApp.from_dict(data)
+
+                return action_type_8
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                action_type_9 = GoToInbox.from_dict(data)
+
+                return action_type_9
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                action_type_10 = SubmitBackInStock.from_dict(data)
+
+                return action_type_10
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                action_type_11 = SkipToSuccess.from_dict(data)
+
+                return action_type_11
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            action_type_12 = IafDeeplinkToScreen.from_dict(data)
+
+            return action_type_12
 
         def _decode_action(
             src_value__: Any,
@@ -188,128 +297,6 @@ class Button(LazyModel):
             | SubscribeViaWhatsApp
             | Unset
         ):
-            def _parse_action(
-                data: object,
-            ) -> (
-                Close
-                | GoToInbox
-                | IafDeeplinkToScreen
-                | NextStep
-                | OpenForm
-                | PromotionalSMSSubscription
-                | Redirect
-                | ResendOptInCode
-                | SkipToSuccess
-                | SubmitBackInStock
-                | SubmitOptInCode
-                | SubscribeViaSMS
-                | SubscribeViaWhatsApp
-                | Unset
-            ):
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    action_type_0 = Close.from_dict(data)
-
-                    return action_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    action_type_1 = NextStep.from_dict(data)
-
-                    return action_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    action_type_2 = OpenForm.from_dict(data)
-
-                    return action_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    action_type_3 = PromotionalSMSSubscription.from_dict(data)
-
-                    return action_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    action_type_4 = Redirect.from_dict(data)
-
-                    return action_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    action_type_5 = ResendOptInCode.from_dict(data)
-
-                    return action_type_5
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    action_type_6 = SubmitOptInCode.from_dict(data)
-
-                    return action_type_6
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    action_type_7 = SubscribeViaSMS.from_dict(data)
-
-                    return action_type_7
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    action_type_8 = SubscribeViaWhatsApp.from_dict(data)
-
-                    return action_type_8
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    action_type_9 = GoToInbox.from_dict(data)
-
-                    return action_type_9
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    action_type_10 = SubmitBackInStock.from_dict(data)
-
-                    return action_type_10
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    action_type_11 = SkipToSuccess.from_dict(data)
-
-                    return action_type_11
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_type_12 = IafDeeplinkToScreen.from_dict(data)
-
-                return action_type_12
-
             action: (
                 Close
                 | GoToInbox
@@ -360,9 +347,9 @@ class Button(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "type_": ("type", check_button_type),
+                "properties": ("properties", ButtonProperties.from_dict),
+                "styles": ("styles", ButtonStyles.from_dict),
                 "action": ("action", _decode_action),
             },
             copied={
@@ -381,19 +368,3 @@ class Button(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

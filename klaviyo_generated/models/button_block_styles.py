@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.button_block_styles_border_style import (
     ButtonBlockStylesBorderStyle,
     check_button_block_styles_border_style,
@@ -19,7 +24,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ButtonBlockStyles(LazyModel):
+class ButtonBlockStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         background_color (None | str | Unset):
@@ -266,71 +271,56 @@ class ButtonBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_border_style(src_value__: Any) -> ButtonBlockStylesBorderStyle | None | Unset:
-            def _parse_border_style(data: object) -> ButtonBlockStylesBorderStyle | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    border_style_type_1 = check_button_block_styles_border_style(data)
+        def _parse_border_style(data: object) -> ButtonBlockStylesBorderStyle | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                border_style_type_1 = check_button_block_styles_border_style(data)
 
-                    return border_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return border_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            border_style = _parse_border_style(src_value__)
+        def _parse_font_style(data: object) -> ButtonBlockStylesFontStyle | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                font_style_type_1 = check_button_block_styles_font_style(data)
 
-            return border_style
+                return font_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_font_style(src_value__: Any) -> ButtonBlockStylesFontStyle | None | Unset:
-            def _parse_font_style(data: object) -> ButtonBlockStylesFontStyle | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    font_style_type_1 = check_button_block_styles_font_style(data)
+        def _parse_text_align(data: object) -> ButtonBlockStylesTextAlign | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                text_align_type_1 = check_button_block_styles_text_align(data)
 
-                    return font_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            font_style = _parse_font_style(src_value__)
-
-            return font_style
-
-        def _decode_text_align(src_value__: Any) -> ButtonBlockStylesTextAlign | None | Unset:
-            def _parse_text_align(data: object) -> ButtonBlockStylesTextAlign | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    text_align_type_1 = check_button_block_styles_text_align(data)
-
-                    return text_align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            text_align = _parse_text_align(src_value__)
-
-            return text_align
+                return text_align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "border_style": ("border_style", _decode_border_style),
-                "font_style": ("font_style", _decode_font_style),
-                "text_align": ("text_align", _decode_text_align),
+                "border_style": ("border_style", _parse_border_style),
+                "font_style": ("font_style", _parse_font_style),
+                "text_align": ("text_align", _parse_text_align),
             },
             copied={
                 "background_color": "background_color",
@@ -386,19 +376,3 @@ class ButtonBlockStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

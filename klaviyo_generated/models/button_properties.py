@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.button_properties_display_device_item import (
     ButtonPropertiesDisplayDeviceItem,
     check_button_properties_display_device_item,
@@ -20,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ButtonProperties(LazyModel):
+class ButtonProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         label (str):
@@ -115,35 +123,30 @@ class ButtonProperties(LazyModel):
 
             return display_device
 
-        def _decode_additional_fields(src_value__: Any) -> list[AdditionalField] | None | Unset:
-            def _parse_additional_fields(data: object) -> list[AdditionalField] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    additional_fields_type_0 = []
-                    _additional_fields_type_0 = data
-                    for additional_fields_type_0_item_data in _additional_fields_type_0:
-                        additional_fields_type_0_item = AdditionalField.from_dict(additional_fields_type_0_item_data)
+        def _parse_additional_fields(data: object) -> list[AdditionalField] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                additional_fields_type_0 = []
+                _additional_fields_type_0 = data
+                for additional_fields_type_0_item_data in _additional_fields_type_0:
+                    additional_fields_type_0_item = AdditionalField.from_dict(additional_fields_type_0_item_data)
 
-                        additional_fields_type_0.append(additional_fields_type_0_item)
+                    additional_fields_type_0.append(additional_fields_type_0_item)
 
-                    return additional_fields_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            additional_fields = _parse_additional_fields(src_value__)
-
-            return additional_fields
+                return additional_fields_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "display_device": ("display_device", _decode_display_device),
-                "additional_fields": ("additional_fields", _decode_additional_fields),
+                "additional_fields": ("additional_fields", _parse_additional_fields),
             },
             copied={
                 "label": "label",
@@ -158,19 +161,3 @@ class ButtonProperties(LazyModel):
             required=("label",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

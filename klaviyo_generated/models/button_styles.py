@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.button_styles_alignment import ButtonStylesAlignment, check_button_styles_alignment
 from ..models.button_styles_height_type_1 import ButtonStylesHeightType1, check_button_styles_height_type_1
 from ..models.button_styles_width import ButtonStylesWidth, check_button_styles_width
@@ -22,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ButtonStyles(LazyModel):
+class ButtonStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         padding (Padding | Unset):
@@ -143,95 +148,35 @@ class ButtonStyles(LazyModel):
         from ..models.padding import Padding  # noqa: PLC0415
         from ..models.text_style_v0 import TextStyleV0  # noqa: PLC0415
 
-        def _decode_padding(src_value__: Any) -> Padding | Unset:
-            _padding = src_value__
-            padding: Padding | Unset
-            if isinstance(_padding, Unset):
-                padding = UNSET
-            else:
-                padding = Padding.from_dict(_padding)
+        def _parse_height(data: object) -> ButtonStylesHeightType1 | int | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                height_type_1 = check_button_styles_height_type_1(data)
 
-            return padding
-
-        def _decode_width(src_value__: Any) -> ButtonStylesWidth | Unset:
-            _width = src_value__
-            width: ButtonStylesWidth | Unset
-            if isinstance(_width, Unset):
-                width = UNSET
-            else:
-                width = check_button_styles_width(_width)
-
-            return width
+                return height_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if isinstance(data, int):
+                return data
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_height(src_value__: Any) -> ButtonStylesHeightType1 | int | Unset:
-            def _parse_height(data: object) -> ButtonStylesHeightType1 | int | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    height_type_1 = check_button_styles_height_type_1(data)
-
-                    return height_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if isinstance(data, int):
-                    return data
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             height = parse_union(_parse_height, src_value__)
 
             return height
 
-        def _decode_alignment(src_value__: Any) -> ButtonStylesAlignment | Unset:
-            _alignment = src_value__
-            alignment: ButtonStylesAlignment | Unset
-            if isinstance(_alignment, Unset):
-                alignment = UNSET
-            else:
-                alignment = check_button_styles_alignment(_alignment)
-
-            return alignment
-
-        def _decode_border_styles(src_value__: Any) -> BorderStyle | Unset:
-            _border_styles = src_value__
-            border_styles: BorderStyle | Unset
-            if isinstance(_border_styles, Unset):
-                border_styles = UNSET
-            else:
-                border_styles = BorderStyle.from_dict(_border_styles)
-
-            return border_styles
-
-        def _decode_text_styles(src_value__: Any) -> TextStyleV0 | Unset:
-            _text_styles = src_value__
-            text_styles: TextStyleV0 | Unset
-            if isinstance(_text_styles, Unset):
-                text_styles = UNSET
-            else:
-                text_styles = TextStyleV0.from_dict(_text_styles)
-
-            return text_styles
-
-        def _decode_drop_shadow(src_value__: Any) -> ButtonDropShadowStyles | Unset:
-            _drop_shadow = src_value__
-            drop_shadow: ButtonDropShadowStyles | Unset
-            if isinstance(_drop_shadow, Unset):
-                drop_shadow = UNSET
-            else:
-                drop_shadow = ButtonDropShadowStyles.from_dict(_drop_shadow)
-
-            return drop_shadow
-
         return LazyTable(
             fields={
-                "padding": ("padding", _decode_padding),
-                "width": ("width", _decode_width),
+                "padding": ("padding", Padding.from_dict),
+                "width": ("width", check_button_styles_width),
                 "height": ("height", _decode_height),
-                "alignment": ("alignment", _decode_alignment),
-                "border_styles": ("border_styles", _decode_border_styles),
-                "text_styles": ("text_styles", _decode_text_styles),
-                "drop_shadow": ("drop_shadow", _decode_drop_shadow),
+                "alignment": ("alignment", check_button_styles_alignment),
+                "border_styles": ("border_styles", BorderStyle.from_dict),
+                "text_styles": ("text_styles", TextStyleV0.from_dict),
+                "drop_shadow": ("drop_shadow", ButtonDropShadowStyles.from_dict),
             },
             copied={
                 "background_color": "background_color",
@@ -255,19 +200,3 @@ class ButtonStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -28,7 +36,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CampaignCreateQueryResourceObjectAttributes(LazyModel):
+class CampaignCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (str): The campaign name Example: My new campaign.
@@ -147,145 +155,131 @@ class CampaignCreateQueryResourceObjectAttributes(LazyModel):
         from ..models.static_send_strategy import StaticSendStrategy  # noqa: PLC0415
         from ..models.throttled_send_strategy import ThrottledSendStrategy  # noqa: PLC0415
 
-        def _decode_audiences(src_value__: Any) -> Audiences:
-            audiences = Audiences.from_dict(src_value__)
+        def _parse_send_strategy(
+            data: object,
+        ) -> ImmediateSendStrategy | None | SmartSendTimeStrategy | StaticSendStrategy | ThrottledSendStrategy | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                send_strategy_type_0 = StaticSendStrategy.from_dict(data)
 
-            return audiences
+                return send_strategy_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                send_strategy_type_1 = ThrottledSendStrategy.from_dict(data)
 
-        def _decode_campaign_messages(src_value__: Any) -> CampaignCreateQueryResourceObjectAttributesCampaignMessages:
-            campaign_messages = CampaignCreateQueryResourceObjectAttributesCampaignMessages.from_dict(src_value__)
+                return send_strategy_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                send_strategy_type_2 = ImmediateSendStrategy.from_dict(data)
 
-            return campaign_messages
+                return send_strategy_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                send_strategy_type_3 = SmartSendTimeStrategy.from_dict(data)
+
+                return send_strategy_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_send_strategy(
             src_value__: Any,
         ) -> ImmediateSendStrategy | None | SmartSendTimeStrategy | StaticSendStrategy | ThrottledSendStrategy | Unset:
-            def _parse_send_strategy(
-                data: object,
-            ) -> (
-                ImmediateSendStrategy
-                | None
-                | SmartSendTimeStrategy
-                | StaticSendStrategy
-                | ThrottledSendStrategy
-                | Unset
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    send_strategy_type_0 = StaticSendStrategy.from_dict(data)
-
-                    return send_strategy_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    send_strategy_type_1 = ThrottledSendStrategy.from_dict(data)
-
-                    return send_strategy_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    send_strategy_type_2 = ImmediateSendStrategy.from_dict(data)
-
-                    return send_strategy_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    send_strategy_type_3 = SmartSendTimeStrategy.from_dict(data)
-
-                    return send_strategy_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             send_strategy = parse_union(_parse_send_strategy, src_value__)
 
             return send_strategy
 
+        def _parse_send_options(data: object) -> EmailSendOptions | None | PushSendOptions | SMSSendOptions | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                send_options_type_0 = EmailSendOptions.from_dict(data)
+
+                return send_options_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                send_options_type_1 = SMSSendOptions.from_dict(data)
+
+                return send_options_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                send_options_type_2 = PushSendOptions.from_dict(data)
+
+                return send_options_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_send_options(
             src_value__: Any,
         ) -> EmailSendOptions | None | PushSendOptions | SMSSendOptions | Unset:
-            def _parse_send_options(data: object) -> EmailSendOptions | None | PushSendOptions | SMSSendOptions | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    send_options_type_0 = EmailSendOptions.from_dict(data)
-
-                    return send_options_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    send_options_type_1 = SMSSendOptions.from_dict(data)
-
-                    return send_options_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    send_options_type_2 = PushSendOptions.from_dict(data)
-
-                    return send_options_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             send_options = parse_union(_parse_send_options, src_value__)
 
             return send_options
 
+        def _parse_tracking_options(
+            data: object,
+        ) -> CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                tracking_options_type_0 = CampaignsEmailTrackingOptions.from_dict(data)
+
+                return tracking_options_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                tracking_options_type_1 = CampaignsSMSTrackingOptions.from_dict(data)
+
+                return tracking_options_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_tracking_options(
             src_value__: Any,
         ) -> CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset:
-            def _parse_tracking_options(
-                data: object,
-            ) -> CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    tracking_options_type_0 = CampaignsEmailTrackingOptions.from_dict(data)
-
-                    return tracking_options_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    tracking_options_type_1 = CampaignsSMSTrackingOptions.from_dict(data)
-
-                    return tracking_options_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             tracking_options = parse_union(_parse_tracking_options, src_value__)
 
             return tracking_options
 
         return LazyTable(
             fields={
-                "audiences": ("audiences", _decode_audiences),
-                "campaign_messages": ("campaign-messages", _decode_campaign_messages),
+                "audiences": ("audiences", Audiences.from_dict),
+                "campaign_messages": (
+                    "campaign-messages",
+                    CampaignCreateQueryResourceObjectAttributesCampaignMessages.from_dict,
+                ),
                 "send_strategy": ("send_strategy", _decode_send_strategy),
                 "send_options": ("send_options", _decode_send_options),
                 "tracking_options": ("tracking_options", _decode_tracking_options),
@@ -308,19 +302,3 @@ class CampaignCreateQueryResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -19,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CampaignMessageCreateQueryResourceObjectAttributes(LazyModel):
+class CampaignMessageCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         definition (EmailMessageDefinition | MobilePushMessageSilentDefinitionCreate |
@@ -74,6 +81,44 @@ class CampaignMessageCreateQueryResourceObjectAttributes(LazyModel):
         from ..models.mobile_push_message_standard_definition_create import MobilePushMessageStandardDefinitionCreate  # noqa: PLC0415
         from ..models.sms_message_definition_create import SMSMessageDefinitionCreate  # noqa: PLC0415
 
+        def _parse_definition(
+            data: object,
+        ) -> (
+            EmailMessageDefinition
+            | MobilePushMessageSilentDefinitionCreate
+            | MobilePushMessageStandardDefinitionCreate
+            | SMSMessageDefinitionCreate
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_0 = EmailMessageDefinition.from_dict(data)
+
+                return definition_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_1 = SMSMessageDefinitionCreate.from_dict(data)
+
+                return definition_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_2 = MobilePushMessageStandardDefinitionCreate.from_dict(data)
+
+                return definition_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            definition_type_3 = MobilePushMessageSilentDefinitionCreate.from_dict(data)
+
+            return definition_type_3
+
         def _decode_definition(
             src_value__: Any,
         ) -> (
@@ -82,44 +127,6 @@ class CampaignMessageCreateQueryResourceObjectAttributes(LazyModel):
             | MobilePushMessageStandardDefinitionCreate
             | SMSMessageDefinitionCreate
         ):
-            def _parse_definition(
-                data: object,
-            ) -> (
-                EmailMessageDefinition
-                | MobilePushMessageSilentDefinitionCreate
-                | MobilePushMessageStandardDefinitionCreate
-                | SMSMessageDefinitionCreate
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_0 = EmailMessageDefinition.from_dict(data)
-
-                    return definition_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_1 = SMSMessageDefinitionCreate.from_dict(data)
-
-                    return definition_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_2 = MobilePushMessageStandardDefinitionCreate.from_dict(data)
-
-                    return definition_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_3 = MobilePushMessageSilentDefinitionCreate.from_dict(data)
-
-                return definition_type_3
-
             definition = parse_union(_parse_definition, src_value__)
 
             return definition
@@ -133,19 +140,3 @@ class CampaignMessageCreateQueryResourceObjectAttributes(LazyModel):
             required=("definition",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

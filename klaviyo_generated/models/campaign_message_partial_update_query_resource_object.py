@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.campaign_message_enum import CampaignMessageEnum, check_campaign_message_enum
 from ..types import UNSET, Unset
 
@@ -22,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CampaignMessagePartialUpdateQueryResourceObject(LazyModel):
+class CampaignMessagePartialUpdateQueryResourceObject(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (CampaignMessageEnum):
@@ -89,33 +97,14 @@ class CampaignMessagePartialUpdateQueryResourceObject(LazyModel):
             CampaignMessagePartialUpdateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CampaignMessageEnum:
-            type_ = check_campaign_message_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CampaignMessagePartialUpdateQueryResourceObjectAttributes:
-            attributes = CampaignMessagePartialUpdateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(
-            src_value__: Any,
-        ) -> CampaignMessagePartialUpdateQueryResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: CampaignMessagePartialUpdateQueryResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = CampaignMessagePartialUpdateQueryResourceObjectRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_campaign_message_enum),
+                "attributes": ("attributes", CampaignMessagePartialUpdateQueryResourceObjectAttributes.from_dict),
+                "relationships": (
+                    "relationships",
+                    CampaignMessagePartialUpdateQueryResourceObjectRelationships.from_dict,
+                ),
             },
             copied={
                 "id": "id",
@@ -133,19 +122,3 @@ class CampaignMessagePartialUpdateQueryResourceObject(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

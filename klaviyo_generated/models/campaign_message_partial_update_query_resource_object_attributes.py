@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -19,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CampaignMessagePartialUpdateQueryResourceObjectAttributes(LazyModel):
+class CampaignMessagePartialUpdateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         definition (EmailMessageDefinition | MobilePushMessageSilentDefinitionUpdate |
@@ -76,6 +81,54 @@ class CampaignMessagePartialUpdateQueryResourceObjectAttributes(LazyModel):
         from ..models.mobile_push_message_standard_definition_update import MobilePushMessageStandardDefinitionUpdate  # noqa: PLC0415
         from ..models.sms_message_definition_create import SMSMessageDefinitionCreate  # noqa: PLC0415
 
+        def _parse_definition(
+            data: object,
+        ) -> (
+            EmailMessageDefinition
+            | MobilePushMessageSilentDefinitionUpdate
+            | MobilePushMessageStandardDefinitionUpdate
+            | None
+            | SMSMessageDefinitionCreate
+            | Unset
+        ):
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_0 = EmailMessageDefinition.from_dict(data)
+
+                return definition_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_1 = SMSMessageDefinitionCreate.from_dict(data)
+
+                return definition_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_2 = MobilePushMessageStandardDefinitionUpdate.from_dict(data)
+
+                return definition_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_3 = MobilePushMessageSilentDefinitionUpdate.from_dict(data)
+
+                return definition_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_definition(
             src_value__: Any,
         ) -> (
@@ -86,54 +139,6 @@ class CampaignMessagePartialUpdateQueryResourceObjectAttributes(LazyModel):
             | SMSMessageDefinitionCreate
             | Unset
         ):
-            def _parse_definition(
-                data: object,
-            ) -> (
-                EmailMessageDefinition
-                | MobilePushMessageSilentDefinitionUpdate
-                | MobilePushMessageStandardDefinitionUpdate
-                | None
-                | SMSMessageDefinitionCreate
-                | Unset
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_0 = EmailMessageDefinition.from_dict(data)
-
-                    return definition_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_1 = SMSMessageDefinitionCreate.from_dict(data)
-
-                    return definition_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_2 = MobilePushMessageStandardDefinitionUpdate.from_dict(data)
-
-                    return definition_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_3 = MobilePushMessageSilentDefinitionUpdate.from_dict(data)
-
-                    return definition_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             definition = parse_union(_parse_definition, src_value__)
 
             return definition
@@ -147,19 +152,3 @@ class CampaignMessagePartialUpdateQueryResourceObjectAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.campaign_message_property_badge_config import (
     CampaignMessagePropertyBadgeConfig,
     check_campaign_message_property_badge_config,
@@ -16,7 +24,7 @@ from ..models.campaign_message_property_badge_config import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CampaignMessageProperty(LazyModel):
+class CampaignMessageProperty(LazyModel, AdditionalProperties):
     """
     Attributes:
         badge_config (CampaignMessagePropertyBadgeConfig):
@@ -63,14 +71,9 @@ class CampaignMessageProperty(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_badge_config(src_value__: Any) -> CampaignMessagePropertyBadgeConfig:
-            badge_config = check_campaign_message_property_badge_config(src_value__)
-
-            return badge_config
-
         return LazyTable(
             fields={
-                "badge_config": ("badge_config", _decode_badge_config),
+                "badge_config": ("badge_config", check_campaign_message_property_badge_config),
             },
             copied={
                 "set_from_property": "set_from_property",
@@ -85,19 +88,3 @@ class CampaignMessageProperty(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

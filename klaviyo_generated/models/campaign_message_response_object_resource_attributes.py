@@ -10,7 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -22,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CampaignMessageResponseObjectResourceAttributes(LazyModel):
+class CampaignMessageResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         definition (EmailMessageDefinition | MobilePushMessageSilentDefinition | MobilePushMessageStandardDefinition |
@@ -128,6 +133,54 @@ class CampaignMessageResponseObjectResourceAttributes(LazyModel):
         from ..models.send_time import SendTime  # noqa: PLC0415
         from ..models.sms_message_definition import SMSMessageDefinition  # noqa: PLC0415
 
+        def _parse_definition(
+            data: object,
+        ) -> (
+            EmailMessageDefinition
+            | MobilePushMessageSilentDefinition
+            | MobilePushMessageStandardDefinition
+            | None
+            | SMSMessageDefinition
+            | Unset
+        ):
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_0 = EmailMessageDefinition.from_dict(data)
+
+                return definition_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_1 = SMSMessageDefinition.from_dict(data)
+
+                return definition_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_2 = MobilePushMessageStandardDefinition.from_dict(data)
+
+                return definition_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_3 = MobilePushMessageSilentDefinition.from_dict(data)
+
+                return definition_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_definition(
             src_value__: Any,
         ) -> (
@@ -138,129 +191,66 @@ class CampaignMessageResponseObjectResourceAttributes(LazyModel):
             | SMSMessageDefinition
             | Unset
         ):
-            def _parse_definition(
-                data: object,
-            ) -> (
-                EmailMessageDefinition
-                | MobilePushMessageSilentDefinition
-                | MobilePushMessageStandardDefinition
-                | None
-                | SMSMessageDefinition
-                | Unset
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_0 = EmailMessageDefinition.from_dict(data)
-
-                    return definition_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_1 = SMSMessageDefinition.from_dict(data)
-
-                    return definition_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_2 = MobilePushMessageStandardDefinition.from_dict(data)
-
-                    return definition_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_3 = MobilePushMessageSilentDefinition.from_dict(data)
-
-                    return definition_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             definition = parse_union(_parse_definition, src_value__)
 
             return definition
 
-        def _decode_send_times(src_value__: Any) -> list[SendTime] | None | Unset:
-            def _parse_send_times(data: object) -> list[SendTime] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    send_times_type_0 = []
-                    _send_times_type_0 = data
-                    for send_times_type_0_item_data in _send_times_type_0:
-                        send_times_type_0_item = SendTime.from_dict(send_times_type_0_item_data)
+        def _parse_send_times(data: object) -> list[SendTime] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                send_times_type_0 = []
+                _send_times_type_0 = data
+                for send_times_type_0_item_data in _send_times_type_0:
+                    send_times_type_0_item = SendTime.from_dict(send_times_type_0_item_data)
 
-                        send_times_type_0.append(send_times_type_0_item)
+                    send_times_type_0.append(send_times_type_0_item)
 
-                    return send_times_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return send_times_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            send_times = _parse_send_times(src_value__)
+        def _parse_created_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                created_at_type_0 = parse_datetime(data)
 
-            return send_times
+                return created_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_created_at(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_created_at(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    created_at_type_0 = parse_datetime(data)
+        def _parse_updated_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                updated_at_type_0 = parse_datetime(data)
 
-                    return created_at_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            created_at = _parse_created_at(src_value__)
-
-            return created_at
-
-        def _decode_updated_at(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_updated_at(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    updated_at_type_0 = parse_datetime(data)
-
-                    return updated_at_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            updated_at = _parse_updated_at(src_value__)
-
-            return updated_at
+                return updated_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "definition": ("definition", _decode_definition),
-                "send_times": ("send_times", _decode_send_times),
-                "created_at": ("created_at", _decode_created_at),
-                "updated_at": ("updated_at", _decode_updated_at),
+                "send_times": ("send_times", _parse_send_times),
+                "created_at": ("created_at", _parse_created_at),
+                "updated_at": ("updated_at", _parse_updated_at),
             },
             copied={},
             known=(
@@ -272,19 +262,3 @@ class CampaignMessageResponseObjectResourceAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.campaign_message_static_count_badge_config import (
     CampaignMessageStaticCountBadgeConfig,
     check_campaign_message_static_count_badge_config,
@@ -16,7 +24,7 @@ from ..models.campaign_message_static_count_badge_config import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CampaignMessageStaticCount(LazyModel):
+class CampaignMessageStaticCount(LazyModel, AdditionalProperties):
     """
     Attributes:
         badge_config (CampaignMessageStaticCountBadgeConfig):
@@ -63,14 +71,9 @@ class CampaignMessageStaticCount(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_badge_config(src_value__: Any) -> CampaignMessageStaticCountBadgeConfig:
-            badge_config = check_campaign_message_static_count_badge_config(src_value__)
-
-            return badge_config
-
         return LazyTable(
             fields={
-                "badge_config": ("badge_config", _decode_badge_config),
+                "badge_config": ("badge_config", check_campaign_message_static_count_badge_config),
             },
             copied={
                 "value": "value",
@@ -85,19 +88,3 @@ class CampaignMessageStaticCount(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,14 +8,21 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.campaign_partial_update_query_resource_object import CampaignPartialUpdateQueryResourceObject
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CampaignPartialUpdateQuery(LazyModel):
+class CampaignPartialUpdateQuery(LazyModel, AdditionalProperties):
     """
     Attributes:
         data (CampaignPartialUpdateQueryResourceObject):
@@ -52,33 +59,12 @@ class CampaignPartialUpdateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.campaign_partial_update_query_resource_object import CampaignPartialUpdateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> CampaignPartialUpdateQueryResourceObject:
-            data = CampaignPartialUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CampaignPartialUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),
             required=("data",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.campaign_response_object_resource_attributes_status import (
     CampaignResponseObjectResourceAttributesStatus,
     check_campaign_response_object_resource_attributes_status,
@@ -33,7 +41,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CampaignResponseObjectResourceAttributes(LazyModel):
+class CampaignResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (str): The campaign name
@@ -202,43 +210,89 @@ class CampaignResponseObjectResourceAttributes(LazyModel):
         from ..models.throttled_send_strategy import ThrottledSendStrategy  # noqa: PLC0415
         from ..models.unsupported_send_strategy import UnsupportedSendStrategy  # noqa: PLC0415
 
-        def _decode_status(src_value__: Any) -> CampaignResponseObjectResourceAttributesStatus:
-            status = check_campaign_response_object_resource_attributes_status(src_value__)
-
-            return status
-
-        def _decode_audiences(src_value__: Any) -> Audiences:
-            audiences = Audiences.from_dict(src_value__)
-
-            return audiences
-
-        def _decode_send_options(src_value__: Any) -> EmailSendOptions | PushSendOptions | SMSSendOptions:
-            def _parse_send_options(data: object) -> EmailSendOptions | PushSendOptions | SMSSendOptions:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    send_options_type_0 = EmailSendOptions.from_dict(data)
-
-                    return send_options_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    send_options_type_1 = SMSSendOptions.from_dict(data)
-
-                    return send_options_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_send_options(data: object) -> EmailSendOptions | PushSendOptions | SMSSendOptions:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                send_options_type_2 = PushSendOptions.from_dict(data)
+                send_options_type_0 = EmailSendOptions.from_dict(data)
 
-                return send_options_type_2
+                return send_options_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                send_options_type_1 = SMSSendOptions.from_dict(data)
 
+                return send_options_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            send_options_type_2 = PushSendOptions.from_dict(data)
+
+            return send_options_type_2
+
+        def _decode_send_options(src_value__: Any) -> EmailSendOptions | PushSendOptions | SMSSendOptions:
             send_options = parse_union(_parse_send_options, src_value__)
 
             return send_options
+
+        def _parse_send_strategy(
+            data: object,
+        ) -> (
+            ABTestSendStrategy
+            | ImmediateSendStrategy
+            | SmartSendTimeStrategy
+            | StaticSendStrategy
+            | ThrottledSendStrategy
+            | UnsupportedSendStrategy
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                send_strategy_type_0 = StaticSendStrategy.from_dict(data)
+
+                return send_strategy_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                send_strategy_type_1 = SmartSendTimeStrategy.from_dict(data)
+
+                return send_strategy_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                send_strategy_type_2 = ThrottledSendStrategy.from_dict(data)
+
+                return send_strategy_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                send_strategy_type_3 = ImmediateSendStrategy.from_dict(data)
+
+                return send_strategy_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                send_strategy_type_4 = ABTestSendStrategy.from_dict(data)
+
+                return send_strategy_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            send_strategy_type_5 = UnsupportedSendStrategy.from_dict(data)
+
+            return send_strategy_type_5
 
         def _decode_send_strategy(
             src_value__: Any,
@@ -250,159 +304,83 @@ class CampaignResponseObjectResourceAttributes(LazyModel):
             | ThrottledSendStrategy
             | UnsupportedSendStrategy
         ):
-            def _parse_send_strategy(
-                data: object,
-            ) -> (
-                ABTestSendStrategy
-                | ImmediateSendStrategy
-                | SmartSendTimeStrategy
-                | StaticSendStrategy
-                | ThrottledSendStrategy
-                | UnsupportedSendStrategy
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    send_strategy_type_0 = StaticSendStrategy.from_dict(data)
-
-                    return send_strategy_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    send_strategy_type_1 = SmartSendTimeStrategy.from_dict(data)
-
-                    return send_strategy_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    send_strategy_type_2 = ThrottledSendStrategy.from_dict(data)
-
-                    return send_strategy_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    send_strategy_type_3 = ImmediateSendStrategy.from_dict(data)
-
-                    return send_strategy_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    send_strategy_type_4 = ABTestSendStrategy.from_dict(data)
-
-                    return send_strategy_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                send_strategy_type_5 = UnsupportedSendStrategy.from_dict(data)
-
-                return send_strategy_type_5
-
             send_strategy = parse_union(_parse_send_strategy, src_value__)
 
             return send_strategy
 
-        def _decode_created_at(src_value__: Any) -> datetime.datetime:
-            created_at = parse_datetime(src_value__)
+        def _parse_tracking_options(
+            data: object,
+        ) -> CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                tracking_options_type_0 = CampaignsEmailTrackingOptions.from_dict(data)
 
-            return created_at
+                return tracking_options_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                tracking_options_type_1 = CampaignsSMSTrackingOptions.from_dict(data)
 
-        def _decode_updated_at(src_value__: Any) -> datetime.datetime:
-            updated_at = parse_datetime(src_value__)
-
-            return updated_at
+                return tracking_options_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_tracking_options(
             src_value__: Any,
         ) -> CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset:
-            def _parse_tracking_options(
-                data: object,
-            ) -> CampaignsEmailTrackingOptions | CampaignsSMSTrackingOptions | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    tracking_options_type_0 = CampaignsEmailTrackingOptions.from_dict(data)
-
-                    return tracking_options_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    tracking_options_type_1 = CampaignsSMSTrackingOptions.from_dict(data)
-
-                    return tracking_options_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             tracking_options = parse_union(_parse_tracking_options, src_value__)
 
             return tracking_options
 
-        def _decode_scheduled_at(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_scheduled_at(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    scheduled_at_type_0 = parse_datetime(data)
+        def _parse_scheduled_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                scheduled_at_type_0 = parse_datetime(data)
 
-                    return scheduled_at_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return scheduled_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            scheduled_at = _parse_scheduled_at(src_value__)
+        def _parse_send_time(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                send_time_type_0 = parse_datetime(data)
 
-            return scheduled_at
-
-        def _decode_send_time(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_send_time(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    send_time_type_0 = parse_datetime(data)
-
-                    return send_time_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            send_time = _parse_send_time(src_value__)
-
-            return send_time
+                return send_time_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "status": ("status", _decode_status),
-                "audiences": ("audiences", _decode_audiences),
+                "status": ("status", check_campaign_response_object_resource_attributes_status),
+                "audiences": ("audiences", Audiences.from_dict),
                 "send_options": ("send_options", _decode_send_options),
                 "send_strategy": ("send_strategy", _decode_send_strategy),
-                "created_at": ("created_at", _decode_created_at),
-                "updated_at": ("updated_at", _decode_updated_at),
+                "created_at": ("created_at", parse_datetime),
+                "updated_at": ("updated_at", parse_datetime),
                 "tracking_options": ("tracking_options", _decode_tracking_options),
-                "scheduled_at": ("scheduled_at", _decode_scheduled_at),
-                "send_time": ("send_time", _decode_send_time),
+                "scheduled_at": ("scheduled_at", _parse_scheduled_at),
+                "send_time": ("send_time", _parse_send_time),
             },
             copied={
                 "name": "name",
@@ -433,19 +411,3 @@ class CampaignResponseObjectResourceAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

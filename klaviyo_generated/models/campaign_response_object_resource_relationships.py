@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CampaignResponseObjectResourceRelationships(LazyModel):
+class CampaignResponseObjectResourceRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         campaign_messages (CampaignResponseObjectResourceRelationshipsCampaignMessages | Unset):
@@ -68,34 +73,13 @@ class CampaignResponseObjectResourceRelationships(LazyModel):
             CampaignResponseObjectResourceRelationshipsTags,  # noqa: PLC0415
         )
 
-        def _decode_campaign_messages(
-            src_value__: Any,
-        ) -> CampaignResponseObjectResourceRelationshipsCampaignMessages | Unset:
-            _campaign_messages = src_value__
-            campaign_messages: CampaignResponseObjectResourceRelationshipsCampaignMessages | Unset
-            if isinstance(_campaign_messages, Unset):
-                campaign_messages = UNSET
-            else:
-                campaign_messages = CampaignResponseObjectResourceRelationshipsCampaignMessages.from_dict(
-                    _campaign_messages
-                )
-
-            return campaign_messages
-
-        def _decode_tags(src_value__: Any) -> CampaignResponseObjectResourceRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: CampaignResponseObjectResourceRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = CampaignResponseObjectResourceRelationshipsTags.from_dict(_tags)
-
-            return tags
-
         return LazyTable(
             fields={
-                "campaign_messages": ("campaign-messages", _decode_campaign_messages),
-                "tags": ("tags", _decode_tags),
+                "campaign_messages": (
+                    "campaign-messages",
+                    CampaignResponseObjectResourceRelationshipsCampaignMessages.from_dict,
+                ),
+                "tags": ("tags", CampaignResponseObjectResourceRelationshipsTags.from_dict),
             },
             copied={},
             known=(
@@ -105,19 +89,3 @@ class CampaignResponseObjectResourceRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

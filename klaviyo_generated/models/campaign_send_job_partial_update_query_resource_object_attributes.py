@@ -8,7 +8,14 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.campaign_send_job_partial_update_query_resource_object_attributes_action import (
     CampaignSendJobPartialUpdateQueryResourceObjectAttributesAction,
     check_campaign_send_job_partial_update_query_resource_object_attributes_action,
@@ -16,7 +23,7 @@ from ..models.campaign_send_job_partial_update_query_resource_object_attributes_
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CampaignSendJobPartialUpdateQueryResourceObjectAttributes(LazyModel):
+class CampaignSendJobPartialUpdateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         action (CampaignSendJobPartialUpdateQueryResourceObjectAttributesAction): The action you would like to take with
@@ -53,33 +60,12 @@ class CampaignSendJobPartialUpdateQueryResourceObjectAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_action(src_value__: Any) -> CampaignSendJobPartialUpdateQueryResourceObjectAttributesAction:
-            action = check_campaign_send_job_partial_update_query_resource_object_attributes_action(src_value__)
-
-            return action
-
         return LazyTable(
             fields={
-                "action": ("action", _decode_action),
+                "action": ("action", check_campaign_send_job_partial_update_query_resource_object_attributes_action),
             },
             copied={},
             known=("action",),
             required=("action",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.campaign_tracking_setting_static_param_type import (
     CampaignTrackingSettingStaticParamType,
     check_campaign_tracking_setting_static_param_type,
@@ -16,7 +24,7 @@ from ..models.campaign_tracking_setting_static_param_type import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CampaignTrackingSettingStaticParam(LazyModel):
+class CampaignTrackingSettingStaticParam(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (CampaignTrackingSettingStaticParamType): The type of the tracking parameter
@@ -63,14 +71,9 @@ class CampaignTrackingSettingStaticParam(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> CampaignTrackingSettingStaticParamType:
-            type_ = check_campaign_tracking_setting_static_param_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_campaign_tracking_setting_static_param_type),
             },
             copied={
                 "value": "value",
@@ -85,19 +88,3 @@ class CampaignTrackingSettingStaticParam(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

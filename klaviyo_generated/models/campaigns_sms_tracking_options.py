@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -17,7 +22,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CampaignsSMSTrackingOptions(LazyModel):
+class CampaignsSMSTrackingOptions(LazyModel, AdditionalProperties):
     """
     Attributes:
         add_tracking_params (bool | None | Unset): Whether the campaign needs custom tracking parameters. If set to
@@ -78,69 +83,62 @@ class CampaignsSMSTrackingOptions(LazyModel):
         from ..models.dynamic_tracking_param import DynamicTrackingParam  # noqa: PLC0415
         from ..models.static_tracking_param import StaticTrackingParam  # noqa: PLC0415
 
-        def _decode_custom_tracking_params(
-            src_value__: Any,
+        def _parse_custom_tracking_params(
+            data: object,
         ) -> list[DynamicTrackingParam | StaticTrackingParam] | None | Unset:
-            def _parse_custom_tracking_params(
-                data: object,
-            ) -> list[DynamicTrackingParam | StaticTrackingParam] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    custom_tracking_params_type_0 = []
-                    _custom_tracking_params_type_0 = data
-                    for custom_tracking_params_type_0_item_data in _custom_tracking_params_type_0:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                custom_tracking_params_type_0 = []
+                _custom_tracking_params_type_0 = data
+                for custom_tracking_params_type_0_item_data in _custom_tracking_params_type_0:
 
-                        def _parse_custom_tracking_params_type_0_item(
-                            data: object,
-                        ) -> DynamicTrackingParam | StaticTrackingParam:
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                custom_tracking_params_type_0_item_type_0 = DynamicTrackingParam.from_dict(data)
-
-                                return custom_tracking_params_type_0_item_type_0
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
+                    def _parse_custom_tracking_params_type_0_item(
+                        data: object,
+                    ) -> DynamicTrackingParam | StaticTrackingParam:
+                        try:
                             if not isinstance(data, dict):
                                 raise TypeError()
-                            custom_tracking_params_type_0_item_type_1 = StaticTrackingParam.from_dict(data)
+                            custom_tracking_params_type_0_item_type_0 = DynamicTrackingParam.from_dict(data)
 
-                            return custom_tracking_params_type_0_item_type_1
+                            return custom_tracking_params_type_0_item_type_0
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        custom_tracking_params_type_0_item_type_1 = StaticTrackingParam.from_dict(data)
 
-                        custom_tracking_params_type_0_item: DynamicTrackingParam | StaticTrackingParam
-                        match custom_tracking_params_type_0_item_data:
-                            case {"type": "dynamic"}:
-                                custom_tracking_params_type_0_item = DynamicTrackingParam.from_dict(
-                                    custom_tracking_params_type_0_item_data
-                                )
-                            case {"type": "static"}:
-                                custom_tracking_params_type_0_item = StaticTrackingParam.from_dict(
-                                    custom_tracking_params_type_0_item_data
-                                )
-                            case _:
-                                custom_tracking_params_type_0_item = parse_union(
-                                    _parse_custom_tracking_params_type_0_item, custom_tracking_params_type_0_item_data
-                                )
+                        return custom_tracking_params_type_0_item_type_1
 
-                        custom_tracking_params_type_0.append(custom_tracking_params_type_0_item)
+                    custom_tracking_params_type_0_item: DynamicTrackingParam | StaticTrackingParam
+                    match custom_tracking_params_type_0_item_data:
+                        case {"type": "dynamic"}:
+                            custom_tracking_params_type_0_item = DynamicTrackingParam.from_dict(
+                                custom_tracking_params_type_0_item_data
+                            )
+                        case {"type": "static"}:
+                            custom_tracking_params_type_0_item = StaticTrackingParam.from_dict(
+                                custom_tracking_params_type_0_item_data
+                            )
+                        case _:
+                            custom_tracking_params_type_0_item = parse_union(
+                                _parse_custom_tracking_params_type_0_item, custom_tracking_params_type_0_item_data
+                            )
 
-                    return custom_tracking_params_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                    custom_tracking_params_type_0.append(custom_tracking_params_type_0_item)
 
-            custom_tracking_params = _parse_custom_tracking_params(src_value__)
-
-            return custom_tracking_params
+                return custom_tracking_params_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "custom_tracking_params": ("custom_tracking_params", _decode_custom_tracking_params),
+                "custom_tracking_params": ("custom_tracking_params", _parse_custom_tracking_params),
             },
             copied={
                 "add_tracking_params": "add_tracking_params",
@@ -152,19 +150,3 @@ class CampaignsSMSTrackingOptions(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

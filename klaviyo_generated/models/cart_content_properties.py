@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CartContentProperties(LazyModel):
+class CartContentProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         value (CartValueProperties | None | Unset):
@@ -88,71 +93,56 @@ class CartContentProperties(LazyModel):
         from ..models.cart_product_properties import CartProductProperties  # noqa: PLC0415
         from ..models.cart_value_properties import CartValueProperties  # noqa: PLC0415
 
-        def _decode_value(src_value__: Any) -> CartValueProperties | None | Unset:
-            def _parse_value(data: object) -> CartValueProperties | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    value_type_1 = CartValueProperties.from_dict(data)
+        def _parse_value(data: object) -> CartValueProperties | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                value_type_1 = CartValueProperties.from_dict(data)
 
-                    return value_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return value_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            value = _parse_value(src_value__)
+        def _parse_items(data: object) -> CartItemCountProperties | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                items_type_1 = CartItemCountProperties.from_dict(data)
 
-            return value
+                return items_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_items(src_value__: Any) -> CartItemCountProperties | None | Unset:
-            def _parse_items(data: object) -> CartItemCountProperties | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    items_type_1 = CartItemCountProperties.from_dict(data)
+        def _parse_product(data: object) -> CartProductProperties | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                product_type_1 = CartProductProperties.from_dict(data)
 
-                    return items_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            items = _parse_items(src_value__)
-
-            return items
-
-        def _decode_product(src_value__: Any) -> CartProductProperties | None | Unset:
-            def _parse_product(data: object) -> CartProductProperties | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    product_type_1 = CartProductProperties.from_dict(data)
-
-                    return product_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            product = _parse_product(src_value__)
-
-            return product
+                return product_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "value": ("value", _decode_value),
-                "items": ("items", _decode_items),
-                "product": ("product", _decode_product),
+                "value": ("value", _parse_value),
+                "items": ("items", _parse_items),
+                "product": ("product", _parse_product),
             },
             copied={},
             known=(
@@ -163,19 +153,3 @@ class CartContentProperties(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.cart_item_count_properties_comparison import (
     CartItemCountPropertiesComparison,
     check_cart_item_count_properties_comparison,
@@ -17,7 +22,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CartItemCountProperties(LazyModel):
+class CartItemCountProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         comparison (CartItemCountPropertiesComparison | None | Unset): Number comparison enumeration.
@@ -59,29 +64,24 @@ class CartItemCountProperties(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_comparison(src_value__: Any) -> CartItemCountPropertiesComparison | None | Unset:
-            def _parse_comparison(data: object) -> CartItemCountPropertiesComparison | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    comparison_type_1 = check_cart_item_count_properties_comparison(data)
+        def _parse_comparison(data: object) -> CartItemCountPropertiesComparison | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                comparison_type_1 = check_cart_item_count_properties_comparison(data)
 
-                    return comparison_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            comparison = _parse_comparison(src_value__)
-
-            return comparison
+                return comparison_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "comparison": ("comparison", _decode_comparison),
+                "comparison": ("comparison", _parse_comparison),
             },
             copied={
                 "value": "value",
@@ -93,19 +93,3 @@ class CartItemCountProperties(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.catalog_category_create_query_resource_object_attributes_integration_type import (
     CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType,
     check_catalog_category_create_query_resource_object_attributes_integration_type,
@@ -17,7 +25,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CatalogCategoryCreateQueryResourceObjectAttributes(LazyModel):
+class CatalogCategoryCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         external_id (str): The ID of the catalog category in an external system. Example: SAMPLE-DATA-CATEGORY-APPAREL.
@@ -84,35 +92,28 @@ class CatalogCategoryCreateQueryResourceObjectAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_integration_type(
-            src_value__: Any,
+        def _parse_integration_type(
+            data: object,
         ) -> CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType | None | Unset:
-            def _parse_integration_type(
-                data: object,
-            ) -> CatalogCategoryCreateQueryResourceObjectAttributesIntegrationType | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    integration_type_type_1 = (
-                        check_catalog_category_create_query_resource_object_attributes_integration_type(data)
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                integration_type_type_1 = (
+                    check_catalog_category_create_query_resource_object_attributes_integration_type(data)
+                )
 
-                    return integration_type_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            integration_type = _parse_integration_type(src_value__)
-
-            return integration_type
+                return integration_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "integration_type": ("integration_type", _decode_integration_type),
+                "integration_type": ("integration_type", _parse_integration_type),
             },
             copied={
                 "external_id": "external_id",
@@ -131,19 +132,3 @@ class CatalogCategoryCreateQueryResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

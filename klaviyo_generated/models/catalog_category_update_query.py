@@ -8,14 +8,21 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.catalog_category_update_query_resource_object import CatalogCategoryUpdateQueryResourceObject
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CatalogCategoryUpdateQuery(LazyModel):
+class CatalogCategoryUpdateQuery(LazyModel, AdditionalProperties):
     """
     Attributes:
         data (CatalogCategoryUpdateQueryResourceObject):
@@ -52,33 +59,12 @@ class CatalogCategoryUpdateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.catalog_category_update_query_resource_object import CatalogCategoryUpdateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> CatalogCategoryUpdateQueryResourceObject:
-            data = CatalogCategoryUpdateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", CatalogCategoryUpdateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),
             required=("data",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

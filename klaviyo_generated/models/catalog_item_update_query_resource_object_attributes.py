@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CatalogItemUpdateQueryResourceObjectAttributes(LazyModel):
+class CatalogItemUpdateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         title (None | str | Unset): The title of the catalog item. Example: Ocean Blue Shirt (Sample).
@@ -147,56 +152,44 @@ class CatalogItemUpdateQueryResourceObjectAttributes(LazyModel):
             CatalogItemUpdateQueryResourceObjectAttributesCustomMetadataType0,  # noqa: PLC0415
         )
 
-        def _decode_images(src_value__: Any) -> list[str] | None | Unset:
-            def _parse_images(data: object) -> list[str] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    images_type_0 = cast(list[str], data)
+        def _parse_images(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                images_type_0 = cast(list[str], data)
 
-                    return images_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return images_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            images = _parse_images(src_value__)
-
-            return images
-
-        def _decode_custom_metadata(
-            src_value__: Any,
+        def _parse_custom_metadata(
+            data: object,
         ) -> CatalogItemUpdateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset:
-            def _parse_custom_metadata(
-                data: object,
-            ) -> CatalogItemUpdateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    custom_metadata_type_0 = (
-                        CatalogItemUpdateQueryResourceObjectAttributesCustomMetadataType0.from_dict(data)
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                custom_metadata_type_0 = CatalogItemUpdateQueryResourceObjectAttributesCustomMetadataType0.from_dict(
+                    data
+                )
 
-                    return custom_metadata_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            custom_metadata = _parse_custom_metadata(src_value__)
-
-            return custom_metadata
+                return custom_metadata_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "images": ("images", _decode_images),
-                "custom_metadata": ("custom_metadata", _decode_custom_metadata),
+                "images": ("images", _parse_images),
+                "custom_metadata": ("custom_metadata", _parse_custom_metadata),
             },
             copied={
                 "title": "title",
@@ -221,19 +214,3 @@ class CatalogItemUpdateQueryResourceObjectAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.catalog_variant_create_job_create_query_resource_object_attributes_variants import (
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CatalogVariantCreateJobCreateQueryResourceObjectAttributes(LazyModel):
+class CatalogVariantCreateJobCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         variants (CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariants): Array of catalog variants to
@@ -57,33 +64,12 @@ class CatalogVariantCreateJobCreateQueryResourceObjectAttributes(LazyModel):
             CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariants,  # noqa: PLC0415
         )
 
-        def _decode_variants(src_value__: Any) -> CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariants:
-            variants = CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariants.from_dict(src_value__)
-
-            return variants
-
         return LazyTable(
             fields={
-                "variants": ("variants", _decode_variants),
+                "variants": ("variants", CatalogVariantCreateJobCreateQueryResourceObjectAttributesVariants.from_dict),
             },
             copied={},
             known=("variants",),
             required=("variants",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

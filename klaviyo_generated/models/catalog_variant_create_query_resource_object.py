@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.catalog_variant_enum import CatalogVariantEnum, check_catalog_variant_enum
 
 if TYPE_CHECKING:
@@ -21,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CatalogVariantCreateQueryResourceObject(LazyModel):
+class CatalogVariantCreateQueryResourceObject(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (CatalogVariantEnum):
@@ -75,26 +82,11 @@ class CatalogVariantCreateQueryResourceObject(LazyModel):
             CatalogVariantCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CatalogVariantEnum:
-            type_ = check_catalog_variant_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CatalogVariantCreateQueryResourceObjectAttributes:
-            attributes = CatalogVariantCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> CatalogVariantCreateQueryResourceObjectRelationships:
-            relationships = CatalogVariantCreateQueryResourceObjectRelationships.from_dict(src_value__)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_catalog_variant_enum),
+                "attributes": ("attributes", CatalogVariantCreateQueryResourceObjectAttributes.from_dict),
+                "relationships": ("relationships", CatalogVariantCreateQueryResourceObjectRelationships.from_dict),
             },
             copied={},
             known=(
@@ -109,19 +101,3 @@ class CatalogVariantCreateQueryResourceObject(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

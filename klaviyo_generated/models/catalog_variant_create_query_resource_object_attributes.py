@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.catalog_variant_create_query_resource_object_attributes_integration_type import (
     CatalogVariantCreateQueryResourceObjectAttributesIntegrationType,
     check_catalog_variant_create_query_resource_object_attributes_integration_type,
@@ -26,7 +34,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CatalogVariantCreateQueryResourceObjectAttributes(LazyModel):
+class CatalogVariantCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         external_id (str): The ID of the catalog item variant in an external system. Example: SAMPLE-DATA-
@@ -212,110 +220,84 @@ class CatalogVariantCreateQueryResourceObjectAttributes(LazyModel):
             CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0,  # noqa: PLC0415
         )
 
-        def _decode_integration_type(
-            src_value__: Any,
+        def _parse_integration_type(
+            data: object,
         ) -> CatalogVariantCreateQueryResourceObjectAttributesIntegrationType | None | Unset:
-            def _parse_integration_type(
-                data: object,
-            ) -> CatalogVariantCreateQueryResourceObjectAttributesIntegrationType | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    integration_type_type_1 = (
-                        check_catalog_variant_create_query_resource_object_attributes_integration_type(data)
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                integration_type_type_1 = (
+                    check_catalog_variant_create_query_resource_object_attributes_integration_type(data)
+                )
 
-                    return integration_type_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return integration_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            integration_type = _parse_integration_type(src_value__)
-
-            return integration_type
-
-        def _decode_inventory_policy(
-            src_value__: Any,
+        def _parse_inventory_policy(
+            data: object,
         ) -> CatalogVariantCreateQueryResourceObjectAttributesInventoryPolicy | None | Unset:
-            def _parse_inventory_policy(
-                data: object,
-            ) -> CatalogVariantCreateQueryResourceObjectAttributesInventoryPolicy | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, int):
-                        raise TypeError()
-                    inventory_policy_type_1 = (
-                        check_catalog_variant_create_query_resource_object_attributes_inventory_policy(data)
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, int):
+                    raise TypeError()
+                inventory_policy_type_1 = (
+                    check_catalog_variant_create_query_resource_object_attributes_inventory_policy(data)
+                )
 
-                    return inventory_policy_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return inventory_policy_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            inventory_policy = _parse_inventory_policy(src_value__)
+        def _parse_images(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                images_type_0 = cast(list[str], data)
 
-            return inventory_policy
+                return images_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_images(src_value__: Any) -> list[str] | None | Unset:
-            def _parse_images(data: object) -> list[str] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    images_type_0 = cast(list[str], data)
-
-                    return images_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            images = _parse_images(src_value__)
-
-            return images
-
-        def _decode_custom_metadata(
-            src_value__: Any,
+        def _parse_custom_metadata(
+            data: object,
         ) -> CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset:
-            def _parse_custom_metadata(
-                data: object,
-            ) -> CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    custom_metadata_type_0 = (
-                        CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0.from_dict(data)
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                custom_metadata_type_0 = CatalogVariantCreateQueryResourceObjectAttributesCustomMetadataType0.from_dict(
+                    data
+                )
 
-                    return custom_metadata_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            custom_metadata = _parse_custom_metadata(src_value__)
-
-            return custom_metadata
+                return custom_metadata_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "integration_type": ("integration_type", _decode_integration_type),
-                "inventory_policy": ("inventory_policy", _decode_inventory_policy),
-                "images": ("images", _decode_images),
-                "custom_metadata": ("custom_metadata", _decode_custom_metadata),
+                "integration_type": ("integration_type", _parse_integration_type),
+                "inventory_policy": ("inventory_policy", _parse_inventory_policy),
+                "images": ("images", _parse_images),
+                "custom_metadata": ("custom_metadata", _parse_custom_metadata),
             },
             copied={
                 "external_id": "external_id",
@@ -358,19 +340,3 @@ class CatalogVariantCreateQueryResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.catalog_variant_response_object_resource_attributes_inventory_policy import (
     CatalogVariantResponseObjectResourceAttributesInventoryPolicy,
     check_catalog_variant_response_object_resource_attributes_inventory_policy,
@@ -24,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CatalogVariantResponseObjectResourceAttributes(LazyModel):
+class CatalogVariantResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         external_id (None | str | Unset): The ID of the catalog item variant in an external system. Example: SAMPLE-
@@ -229,125 +234,96 @@ class CatalogVariantResponseObjectResourceAttributes(LazyModel):
             CatalogVariantResponseObjectResourceAttributesCustomMetadataType0,  # noqa: PLC0415
         )
 
-        def _decode_inventory_policy(
-            src_value__: Any,
+        def _parse_inventory_policy(
+            data: object,
         ) -> CatalogVariantResponseObjectResourceAttributesInventoryPolicy | None | Unset:
-            def _parse_inventory_policy(
-                data: object,
-            ) -> CatalogVariantResponseObjectResourceAttributesInventoryPolicy | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, int):
-                        raise TypeError()
-                    inventory_policy_type_1 = (
-                        check_catalog_variant_response_object_resource_attributes_inventory_policy(data)
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, int):
+                    raise TypeError()
+                inventory_policy_type_1 = check_catalog_variant_response_object_resource_attributes_inventory_policy(
+                    data
+                )
 
-                    return inventory_policy_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return inventory_policy_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            inventory_policy = _parse_inventory_policy(src_value__)
+        def _parse_images(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                images_type_0 = cast(list[str], data)
 
-            return inventory_policy
+                return images_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_images(src_value__: Any) -> list[str] | None | Unset:
-            def _parse_images(data: object) -> list[str] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    images_type_0 = cast(list[str], data)
-
-                    return images_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            images = _parse_images(src_value__)
-
-            return images
-
-        def _decode_custom_metadata(
-            src_value__: Any,
+        def _parse_custom_metadata(
+            data: object,
         ) -> CatalogVariantResponseObjectResourceAttributesCustomMetadataType0 | None | Unset:
-            def _parse_custom_metadata(
-                data: object,
-            ) -> CatalogVariantResponseObjectResourceAttributesCustomMetadataType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    custom_metadata_type_0 = (
-                        CatalogVariantResponseObjectResourceAttributesCustomMetadataType0.from_dict(data)
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                custom_metadata_type_0 = CatalogVariantResponseObjectResourceAttributesCustomMetadataType0.from_dict(
+                    data
+                )
 
-                    return custom_metadata_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return custom_metadata_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            custom_metadata = _parse_custom_metadata(src_value__)
+        def _parse_created(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                created_type_0 = parse_datetime(data)
 
-            return custom_metadata
+                return created_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_created(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    created_type_0 = parse_datetime(data)
+        def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                updated_type_0 = parse_datetime(data)
 
-                    return created_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            created = _parse_created(src_value__)
-
-            return created
-
-        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    updated_type_0 = parse_datetime(data)
-
-                    return updated_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            updated = _parse_updated(src_value__)
-
-            return updated
+                return updated_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "inventory_policy": ("inventory_policy", _decode_inventory_policy),
-                "images": ("images", _decode_images),
-                "custom_metadata": ("custom_metadata", _decode_custom_metadata),
-                "created": ("created", _decode_created),
-                "updated": ("updated", _decode_updated),
+                "inventory_policy": ("inventory_policy", _parse_inventory_policy),
+                "images": ("images", _parse_images),
+                "custom_metadata": ("custom_metadata", _parse_custom_metadata),
+                "created": ("created", _parse_created),
+                "updated": ("updated", _parse_updated),
             },
             copied={
                 "external_id": "external_id",
@@ -381,19 +357,3 @@ class CatalogVariantResponseObjectResourceAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

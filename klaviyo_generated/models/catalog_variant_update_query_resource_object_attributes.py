@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.catalog_variant_update_query_resource_object_attributes_inventory_policy import (
     CatalogVariantUpdateQueryResourceObjectAttributesInventoryPolicy,
     check_catalog_variant_update_query_resource_object_attributes_inventory_policy,
@@ -22,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CatalogVariantUpdateQueryResourceObjectAttributes(LazyModel):
+class CatalogVariantUpdateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         title (None | str | Unset): The title of the catalog item variant. Example: Ocean Blue Shirt (Sample) Variant
@@ -187,83 +192,64 @@ class CatalogVariantUpdateQueryResourceObjectAttributes(LazyModel):
             CatalogVariantUpdateQueryResourceObjectAttributesCustomMetadataType0,  # noqa: PLC0415
         )
 
-        def _decode_inventory_policy(
-            src_value__: Any,
+        def _parse_inventory_policy(
+            data: object,
         ) -> CatalogVariantUpdateQueryResourceObjectAttributesInventoryPolicy | None | Unset:
-            def _parse_inventory_policy(
-                data: object,
-            ) -> CatalogVariantUpdateQueryResourceObjectAttributesInventoryPolicy | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, int):
-                        raise TypeError()
-                    inventory_policy_type_1 = (
-                        check_catalog_variant_update_query_resource_object_attributes_inventory_policy(data)
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, int):
+                    raise TypeError()
+                inventory_policy_type_1 = (
+                    check_catalog_variant_update_query_resource_object_attributes_inventory_policy(data)
+                )
 
-                    return inventory_policy_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return inventory_policy_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            inventory_policy = _parse_inventory_policy(src_value__)
+        def _parse_images(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                images_type_0 = cast(list[str], data)
 
-            return inventory_policy
+                return images_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_images(src_value__: Any) -> list[str] | None | Unset:
-            def _parse_images(data: object) -> list[str] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    images_type_0 = cast(list[str], data)
-
-                    return images_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            images = _parse_images(src_value__)
-
-            return images
-
-        def _decode_custom_metadata(
-            src_value__: Any,
+        def _parse_custom_metadata(
+            data: object,
         ) -> CatalogVariantUpdateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset:
-            def _parse_custom_metadata(
-                data: object,
-            ) -> CatalogVariantUpdateQueryResourceObjectAttributesCustomMetadataType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    custom_metadata_type_0 = (
-                        CatalogVariantUpdateQueryResourceObjectAttributesCustomMetadataType0.from_dict(data)
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                custom_metadata_type_0 = CatalogVariantUpdateQueryResourceObjectAttributesCustomMetadataType0.from_dict(
+                    data
+                )
 
-                    return custom_metadata_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            custom_metadata = _parse_custom_metadata(src_value__)
-
-            return custom_metadata
+                return custom_metadata_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "inventory_policy": ("inventory_policy", _decode_inventory_policy),
-                "images": ("images", _decode_images),
-                "custom_metadata": ("custom_metadata", _decode_custom_metadata),
+                "inventory_policy": ("inventory_policy", _parse_inventory_policy),
+                "images": ("images", _parse_images),
+                "custom_metadata": ("custom_metadata", _parse_custom_metadata),
             },
             copied={
                 "title": "title",
@@ -293,19 +279,3 @@ class CatalogVariantUpdateQueryResourceObjectAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,12 +8,19 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.channel_properties_channel import ChannelPropertiesChannel, check_channel_properties_channel
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ChannelProperties(LazyModel):
+class ChannelProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         channel (ChannelPropertiesChannel): Channel type enumeration.
@@ -49,33 +56,12 @@ class ChannelProperties(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_channel(src_value__: Any) -> ChannelPropertiesChannel:
-            channel = check_channel_properties_channel(src_value__)
-
-            return channel
-
         return LazyTable(
             fields={
-                "channel": ("channel", _decode_channel),
+                "channel": ("channel", check_channel_properties_channel),
             },
             copied={},
             known=("channel",),
             required=("channel",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,7 +21,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ChannelSettings(LazyModel):
+class ChannelSettings(LazyModel, AdditionalProperties):
     """
     Attributes:
         sms (PhoneNumberConsentChannelSettings | Unset):
@@ -58,30 +63,10 @@ class ChannelSettings(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.phone_number_consent_channel_settings import PhoneNumberConsentChannelSettings  # noqa: PLC0415
 
-        def _decode_sms(src_value__: Any) -> PhoneNumberConsentChannelSettings | Unset:
-            _sms = src_value__
-            sms: PhoneNumberConsentChannelSettings | Unset
-            if isinstance(_sms, Unset):
-                sms = UNSET
-            else:
-                sms = PhoneNumberConsentChannelSettings.from_dict(_sms)
-
-            return sms
-
-        def _decode_whatsapp(src_value__: Any) -> PhoneNumberConsentChannelSettings | Unset:
-            _whatsapp = src_value__
-            whatsapp: PhoneNumberConsentChannelSettings | Unset
-            if isinstance(_whatsapp, Unset):
-                whatsapp = UNSET
-            else:
-                whatsapp = PhoneNumberConsentChannelSettings.from_dict(_whatsapp)
-
-            return whatsapp
-
         return LazyTable(
             fields={
-                "sms": ("sms", _decode_sms),
-                "whatsapp": ("whatsapp", _decode_whatsapp),
+                "sms": ("sms", PhoneNumberConsentChannelSettings.from_dict),
+                "whatsapp": ("whatsapp", PhoneNumberConsentChannelSettings.from_dict),
             },
             copied={},
             known=(
@@ -91,19 +76,3 @@ class ChannelSettings(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

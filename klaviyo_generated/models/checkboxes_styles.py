@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.checkboxes_styles_alignment import CheckboxesStylesAlignment, check_checkboxes_styles_alignment
 from ..models.checkboxes_styles_arrangement import CheckboxesStylesArrangement, check_checkboxes_styles_arrangement
 from ..types import UNSET, Unset
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CheckboxesStyles(LazyModel):
+class CheckboxesStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         padding (Padding | Unset):
@@ -78,41 +83,11 @@ class CheckboxesStyles(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.padding import Padding  # noqa: PLC0415
 
-        def _decode_padding(src_value__: Any) -> Padding | Unset:
-            _padding = src_value__
-            padding: Padding | Unset
-            if isinstance(_padding, Unset):
-                padding = UNSET
-            else:
-                padding = Padding.from_dict(_padding)
-
-            return padding
-
-        def _decode_arrangement(src_value__: Any) -> CheckboxesStylesArrangement | Unset:
-            _arrangement = src_value__
-            arrangement: CheckboxesStylesArrangement | Unset
-            if isinstance(_arrangement, Unset):
-                arrangement = UNSET
-            else:
-                arrangement = check_checkboxes_styles_arrangement(_arrangement)
-
-            return arrangement
-
-        def _decode_alignment(src_value__: Any) -> CheckboxesStylesAlignment | Unset:
-            _alignment = src_value__
-            alignment: CheckboxesStylesAlignment | Unset
-            if isinstance(_alignment, Unset):
-                alignment = UNSET
-            else:
-                alignment = check_checkboxes_styles_alignment(_alignment)
-
-            return alignment
-
         return LazyTable(
             fields={
-                "padding": ("padding", _decode_padding),
-                "arrangement": ("arrangement", _decode_arrangement),
-                "alignment": ("alignment", _decode_alignment),
+                "padding": ("padding", Padding.from_dict),
+                "arrangement": ("arrangement", check_checkboxes_styles_arrangement),
+                "alignment": ("alignment", check_checkboxes_styles_alignment),
             },
             copied={
                 "background_color": "background_color",
@@ -126,19 +101,3 @@ class CheckboxesStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.back_in_stock_subscription_enum import BackInStockSubscriptionEnum, check_back_in_stock_subscription_enum
 
 if TYPE_CHECKING:
@@ -21,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ClientBISSubscriptionCreateQueryResourceObject(LazyModel):
+class ClientBISSubscriptionCreateQueryResourceObject(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (BackInStockSubscriptionEnum):
@@ -75,26 +82,14 @@ class ClientBISSubscriptionCreateQueryResourceObject(LazyModel):
             ClientBISSubscriptionCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> BackInStockSubscriptionEnum:
-            type_ = check_back_in_stock_subscription_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ClientBISSubscriptionCreateQueryResourceObjectAttributes:
-            attributes = ClientBISSubscriptionCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> ClientBISSubscriptionCreateQueryResourceObjectRelationships:
-            relationships = ClientBISSubscriptionCreateQueryResourceObjectRelationships.from_dict(src_value__)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_back_in_stock_subscription_enum),
+                "attributes": ("attributes", ClientBISSubscriptionCreateQueryResourceObjectAttributes.from_dict),
+                "relationships": (
+                    "relationships",
+                    ClientBISSubscriptionCreateQueryResourceObjectRelationships.from_dict,
+                ),
             },
             copied={},
             known=(
@@ -109,19 +104,3 @@ class ClientBISSubscriptionCreateQueryResourceObject(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.client_bis_subscription_create_query_resource_object_attributes_channels_item import (
     ClientBISSubscriptionCreateQueryResourceObjectAttributesChannelsItem,
     check_client_bis_subscription_create_query_resource_object_attributes_channels_item,
@@ -21,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ClientBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
+class ClientBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         channels (list[ClientBISSubscriptionCreateQueryResourceObjectAttributesChannelsItem]): The channel(s) through
@@ -89,15 +96,10 @@ class ClientBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
 
             return channels
 
-        def _decode_profile(src_value__: Any) -> ClientBISSubscriptionCreateQueryResourceObjectAttributesProfile:
-            profile = ClientBISSubscriptionCreateQueryResourceObjectAttributesProfile.from_dict(src_value__)
-
-            return profile
-
         return LazyTable(
             fields={
                 "channels": ("channels", _decode_channels),
-                "profile": ("profile", _decode_profile),
+                "profile": ("profile", ClientBISSubscriptionCreateQueryResourceObjectAttributesProfile.from_dict),
             },
             copied={},
             known=(
@@ -110,19 +112,3 @@ class ClientBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

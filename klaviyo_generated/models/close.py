@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.close_type import CloseType, check_close_type
 from ..types import UNSET, Unset
 
@@ -17,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class Close(LazyModel):
+class Close(LazyModel, AdditionalProperties):
     """
     Attributes:
         submit (bool):
@@ -88,35 +96,25 @@ class Close(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.close_properties import CloseProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> CloseType:
-            type_ = check_close_type(src_value__)
+        def _parse_properties(data: object) -> CloseProperties | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                properties_type_1 = CloseProperties.from_dict(data)
 
-            return type_
-
-        def _decode_properties(src_value__: Any) -> CloseProperties | None | Unset:
-            def _parse_properties(data: object) -> CloseProperties | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    properties_type_1 = CloseProperties.from_dict(data)
-
-                    return properties_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            properties = _parse_properties(src_value__)
-
-            return properties
+                return properties_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_close_type),
+                "properties": ("properties", _parse_properties),
             },
             copied={
                 "submit": "submit",
@@ -134,19 +132,3 @@ class Close(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,7 +21,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CloseButtonStyle(LazyModel):
+class CloseButtonStyle(LazyModel, AdditionalProperties):
     """
     Attributes:
         background_color (str | Unset):  Default: 'rgba(180, 187, 195, 0.65)'. Example: rgba(180, 187, 195, 0.65).
@@ -95,19 +100,9 @@ class CloseButtonStyle(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.margin import Margin  # noqa: PLC0415
 
-        def _decode_margin(src_value__: Any) -> Margin | Unset:
-            _margin = src_value__
-            margin: Margin | Unset
-            if isinstance(_margin, Unset):
-                margin = UNSET
-            else:
-                margin = Margin.from_dict(_margin)
-
-            return margin
-
         return LazyTable(
             fields={
-                "margin": ("margin", _decode_margin),
+                "margin": ("margin", Margin.from_dict),
             },
             copied={
                 "background_color": "background_color",
@@ -127,19 +122,3 @@ class CloseButtonStyle(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,7 +21,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ColumnStyles(LazyModel):
+class ColumnStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         background_image (BackgroundImage | None | Unset):
@@ -65,29 +70,24 @@ class ColumnStyles(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.background_image import BackgroundImage  # noqa: PLC0415
 
-        def _decode_background_image(src_value__: Any) -> BackgroundImage | None | Unset:
-            def _parse_background_image(data: object) -> BackgroundImage | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    background_image_type_1 = BackgroundImage.from_dict(data)
+        def _parse_background_image(data: object) -> BackgroundImage | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                background_image_type_1 = BackgroundImage.from_dict(data)
 
-                    return background_image_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            background_image = _parse_background_image(src_value__)
-
-            return background_image
+                return background_image_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "background_image": ("background_image", _decode_background_image),
+                "background_image": ("background_image", _parse_background_image),
             },
             copied={
                 "background_color": "background_color",
@@ -99,19 +99,3 @@ class ColumnStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

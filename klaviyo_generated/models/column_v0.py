@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,7 +22,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ColumnV0(LazyModel):
+class ColumnV0(LazyModel, AdditionalProperties):
     """
     Attributes:
         id (None | str | Unset): Not allowed on create.
@@ -93,30 +98,25 @@ class ColumnV0(LazyModel):
 
             return rows
 
-        def _decode_styles(src_value__: Any) -> ColumnStyles | None | Unset:
-            def _parse_styles(data: object) -> ColumnStyles | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    styles_type_1 = ColumnStyles.from_dict(data)
+        def _parse_styles(data: object) -> ColumnStyles | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                styles_type_1 = ColumnStyles.from_dict(data)
 
-                    return styles_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            styles = _parse_styles(src_value__)
-
-            return styles
+                return styles_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "rows": ("rows", _decode_rows),
-                "styles": ("styles", _decode_styles),
+                "styles": ("styles", _parse_styles),
             },
             copied={
                 "id": "id",
@@ -129,19 +129,3 @@ class ColumnV0(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -31,7 +36,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ColumnV1(LazyModel):
+class ColumnV1(LazyModel, AdditionalProperties):
     """
     Attributes:
         id (None | str | Unset):
@@ -167,28 +172,23 @@ class ColumnV1(LazyModel):
         from ..models.text_block_v1 import TextBlockV1  # noqa: PLC0415
         from ..models.video_block_v1 import VideoBlockV1  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> ColumnData | None | Unset:
-            def _parse_data(data: object) -> ColumnData | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    data_type_1 = ColumnData.from_dict(data)
+        def _parse_data(data: object) -> ColumnData | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                data_type_1 = ColumnData.from_dict(data)
 
-                    return data_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return data_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            data = _parse_data(src_value__)
-
-            return data
-
-        def _decode_blocks(
-            src_value__: Any,
+        def _parse_blocks(
+            data: object,
         ) -> (
             list[
                 ButtonBlockV1
@@ -210,243 +210,216 @@ class ColumnV1(LazyModel):
             | None
             | Unset
         ):
-            def _parse_blocks(
-                data: object,
-            ) -> (
-                list[
-                    ButtonBlockV1
-                    | CouponBlockV1
-                    | DropShadowBlockV1
-                    | HeaderBlockV1
-                    | HorizontalRuleBlockV1
-                    | HTMLBlockV1
-                    | ImageBlockV1
-                    | ProductBlockV1
-                    | ReviewBlockV1
-                    | SocialBlockV1
-                    | SpacerBlockV1
-                    | SplitBlockV1
-                    | TableBlockV1
-                    | TextBlockV1
-                    | VideoBlockV1
-                ]
-                | None
-                | Unset
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    blocks_type_0 = []
-                    _blocks_type_0 = data
-                    for blocks_type_0_item_data in _blocks_type_0:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                blocks_type_0 = []
+                _blocks_type_0 = data
+                for blocks_type_0_item_data in _blocks_type_0:
 
-                        def _parse_blocks_type_0_item(
-                            data: object,
-                        ) -> (
-                            ButtonBlockV1
-                            | CouponBlockV1
-                            | DropShadowBlockV1
-                            | HeaderBlockV1
-                            | HorizontalRuleBlockV1
-                            | HTMLBlockV1
-                            | ImageBlockV1
-                            | ProductBlockV1
-                            | ReviewBlockV1
-                            | SocialBlockV1
-                            | SpacerBlockV1
-                            | SplitBlockV1
-                            | TableBlockV1
-                            | TextBlockV1
-                            | VideoBlockV1
-                        ):
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                blocks_type_0_item_type_0 = ButtonBlockV1.from_dict(data)
-
-                                return blocks_type_0_item_type_0
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                blocks_type_0_item_type_1 = CouponBlockV1.from_dict(data)
-
-                                return blocks_type_0_item_type_1
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                blocks_type_0_item_type_2 = DropShadowBlockV1.from_dict(data)
-
-                                return blocks_type_0_item_type_2
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                blocks_type_0_item_type_3 = HeaderBlockV1.from_dict(data)
-
-                                return blocks_type_0_item_type_3
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                blocks_type_0_item_type_4 = HorizontalRuleBlockV1.from_dict(data)
-
-                                return blocks_type_0_item_type_4
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                blocks_type_0_item_type_5 = HTMLBlockV1.from_dict(data)
-
-                                return blocks_type_0_item_type_5
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                blocks_type_0_item_type_6 = ImageBlockV1.from_dict(data)
-
-                                return blocks_type_0_item_type_6
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                blocks_type_0_item_type_7 = ProductBlockV1.from_dict(data)
-
-                                return blocks_type_0_item_type_7
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                blocks_type_0_item_type_8 = ReviewBlockV1.from_dict(data)
-
-                                return blocks_type_0_item_type_8
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                blocks_type_0_item_type_9 = SocialBlockV1.from_dict(data)
-
-                                return blocks_type_0_item_type_9
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                blocks_type_0_item_type_10 = SpacerBlockV1.from_dict(data)
-
-                                return blocks_type_0_item_type_10
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                blocks_type_0_item_type_11 = SplitBlockV1.from_dict(data)
-
-                                return blocks_type_0_item_type_11
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                blocks_type_0_item_type_12 = TableBlockV1.from_dict(data)
-
-                                return blocks_type_0_item_type_12
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                blocks_type_0_item_type_13 = TextBlockV1.from_dict(data)
-
-                                return blocks_type_0_item_type_13
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
+                    def _parse_blocks_type_0_item(
+                        data: object,
+                    ) -> (
+                        ButtonBlockV1
+                        | CouponBlockV1
+                        | DropShadowBlockV1
+                        | HeaderBlockV1
+                        | HorizontalRuleBlockV1
+                        | HTMLBlockV1
+                        | ImageBlockV1
+                        | ProductBlockV1
+                        | ReviewBlockV1
+                        | SocialBlockV1
+                        | SpacerBlockV1
+                        | SplitBlockV1
+                        | TableBlockV1
+                        | TextBlockV1
+                        | VideoBlockV1
+                    ):
+                        try:
                             if not isinstance(data, dict):
                                 raise TypeError()
-                            blocks_type_0_item_type_14 = VideoBlockV1.from_dict(data)
+                            blocks_type_0_item_type_0 = ButtonBlockV1.from_dict(data)
 
-                            return blocks_type_0_item_type_14
+                            return blocks_type_0_item_type_0
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            blocks_type_0_item_type_1 = CouponBlockV1.from_dict(data)
 
-                        blocks_type_0_item: (
-                            ButtonBlockV1
-                            | CouponBlockV1
-                            | DropShadowBlockV1
-                            | HeaderBlockV1
-                            | HorizontalRuleBlockV1
-                            | HTMLBlockV1
-                            | ImageBlockV1
-                            | ProductBlockV1
-                            | ReviewBlockV1
-                            | SocialBlockV1
-                            | SpacerBlockV1
-                            | SplitBlockV1
-                            | TableBlockV1
-                            | TextBlockV1
-                            | VideoBlockV1
-                        )
-                        match blocks_type_0_item_data:
-                            case {"type": "button"}:
-                                blocks_type_0_item = ButtonBlockV1.from_dict(blocks_type_0_item_data)
-                            case {"type": "coupon"}:
-                                blocks_type_0_item = CouponBlockV1.from_dict(blocks_type_0_item_data)
-                            case {"type": "drop_shadow"}:
-                                blocks_type_0_item = DropShadowBlockV1.from_dict(blocks_type_0_item_data)
-                            case {"type": "header"}:
-                                blocks_type_0_item = HeaderBlockV1.from_dict(blocks_type_0_item_data)
-                            case {"type": "horizontal_rule"}:
-                                blocks_type_0_item = HorizontalRuleBlockV1.from_dict(blocks_type_0_item_data)
-                            case {"type": "html"}:
-                                blocks_type_0_item = HTMLBlockV1.from_dict(blocks_type_0_item_data)
-                            case {"type": "image"}:
-                                blocks_type_0_item = ImageBlockV1.from_dict(blocks_type_0_item_data)
-                            case {"type": "product"}:
-                                blocks_type_0_item = ProductBlockV1.from_dict(blocks_type_0_item_data)
-                            case {"type": "review"}:
-                                blocks_type_0_item = ReviewBlockV1.from_dict(blocks_type_0_item_data)
-                            case {"type": "social"}:
-                                blocks_type_0_item = SocialBlockV1.from_dict(blocks_type_0_item_data)
-                            case {"type": "spacer"}:
-                                blocks_type_0_item = SpacerBlockV1.from_dict(blocks_type_0_item_data)
-                            case {"type": "split"}:
-                                blocks_type_0_item = SplitBlockV1.from_dict(blocks_type_0_item_data)
-                            case {"type": "table"}:
-                                blocks_type_0_item = TableBlockV1.from_dict(blocks_type_0_item_data)
-                            case {"type": "text"}:
-                                blocks_type_0_item = TextBlockV1.from_dict(blocks_type_0_item_data)
-                            case {"type": "video"}:
-                                blocks_type_0_item = VideoBlockV1.from_dict(blocks_type_0_item_data)
-                            case _:
-                                blocks_type_0_item = parse_union(_parse_blocks_type_0_item, blocks_type_0_item_data)
+                            return blocks_type_0_item_type_1
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            blocks_type_0_item_type_2 = DropShadowBlockV1.from_dict(data)
 
-                        blocks_type_0.append(blocks_type_0_item)
+                            return blocks_type_0_item_type_2
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            blocks_type_0_item_type_3 = HeaderBlockV1.from_dict(data)
 
-                    return blocks_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                            return blocks_type_0_item_type_3
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            blocks_type_0_item_type_4 = HorizontalRuleBlockV1.from_dict(data)
 
-            blocks = _parse_blocks(src_value__)
+                            return blocks_type_0_item_type_4
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            blocks_type_0_item_type_5 = HTMLBlockV1.from_dict(data)
 
-            return blocks
+                            return blocks_type_0_item_type_5
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            blocks_type_0_item_type_6 = ImageBlockV1.from_dict(data)
+
+                            return blocks_type_0_item_type_6
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            blocks_type_0_item_type_7 = ProductBlockV1.from_dict(data)
+
+                            return blocks_type_0_item_type_7
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            blocks_type_0_item_type_8 = ReviewBlockV1.from_dict(data)
+
+                            return blocks_type_0_item_type_8
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            blocks_type_0_item_type_9 = SocialBlockV1.from_dict(data)
+
+                            return blocks_type_0_item_type_9
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            blocks_type_0_item_type_10 = SpacerBlockV1.from_dict(data)
+
+                            return blocks_type_0_item_type_10
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            blocks_type_0_item_type_11 = SplitBlockV1.from_dict(data)
+
+                            return blocks_type_0_item_type_11
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            blocks_type_0_item_type_12 = TableBlockV1.from_dict(data)
+
+                            return blocks_type_0_item_type_12
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            blocks_type_0_item_type_13 = TextBlockV1.from_dict(data)
+
+                            return blocks_type_0_item_type_13
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        blocks_type_0_item_type_14 = VideoBlockV1.from_dict(data)
+
+                        return blocks_type_0_item_type_14
+
+                    blocks_type_0_item: (
+                        ButtonBlockV1
+                        | CouponBlockV1
+                        | DropShadowBlockV1
+                        | HeaderBlockV1
+                        | HorizontalRuleBlockV1
+                        | HTMLBlockV1
+                        | ImageBlockV1
+                        | ProductBlockV1
+                        | ReviewBlockV1
+                        | SocialBlockV1
+                        | SpacerBlockV1
+                        | SplitBlockV1
+                        | TableBlockV1
+                        | TextBlockV1
+                        | VideoBlockV1
+                    )
+                    match blocks_type_0_item_data:
+                        case {"type": "button"}:
+                            blocks_type_0_item = ButtonBlockV1.from_dict(blocks_type_0_item_data)
+                        case {"type": "coupon"}:
+                            blocks_type_0_item = CouponBlockV1.from_dict(blocks_type_0_item_data)
+                        case {"type": "drop_shadow"}:
+                            blocks_type_0_item = DropShadowBlockV1.from_dict(blocks_type_0_item_data)
+                        case {"type": "header"}:
+                            blocks_type_0_item = HeaderBlockV1.from_dict(blocks_type_0_item_data)
+                        case {"type": "horizontal_rule"}:
+                            blocks_type_0_item = HorizontalRuleBlockV1.from_dict(blocks_type_0_item_data)
+                        case {"type": "html"}:
+                            blocks_type_0_item = HTMLBlockV1.from_dict(blocks_type_0_item_data)
+                        case {"type": "image"}:
+                            blocks_type_0_item = ImageBlockV1.from_dict(blocks_type_0_item_data)
+                        case {"type": "product"}:
+                            blocks_type_0_item = ProductBlockV1.from_dict(blocks_type_0_item_data)
+                        case {"type": "review"}:
+                            blocks_type_0_item = ReviewBlockV1.from_dict(blocks_type_0_item_data)
+                        case {"type": "social"}:
+                            blocks_type_0_item = SocialBlockV1.from_dict(blocks_type_0_item_data)
+                        case {"type": "spacer"}:
+                            blocks_type_0_item = SpacerBlockV1.from_dict(blocks_type_0_item_data)
+                        case {"type": "split"}:
+                            blocks_type_0_item = SplitBlockV1.from_dict(blocks_type_0_item_data)
+                        case {"type": "table"}:
+                            blocks_type_0_item = TableBlockV1.from_dict(blocks_type_0_item_data)
+                        case {"type": "text"}:
+                            blocks_type_0_item = TextBlockV1.from_dict(blocks_type_0_item_data)
+                        case {"type": "video"}:
+                            blocks_type_0_item = VideoBlockV1.from_dict(blocks_type_0_item_data)
+                        case _:
+                            blocks_type_0_item = parse_union(_parse_blocks_type_0_item, blocks_type_0_item_data)
+
+                    blocks_type_0.append(blocks_type_0_item)
+
+                return blocks_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
-                "blocks": ("blocks", _decode_blocks),
+                "data": ("data", _parse_data),
+                "blocks": ("blocks", _parse_blocks),
             },
             copied={
                 "id": "id",
@@ -461,19 +434,3 @@ class ColumnV1(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

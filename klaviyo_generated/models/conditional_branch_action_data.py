@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.conditional_branch_action_data_profile_filter_type_0 import (
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ConditionalBranchActionData(LazyModel):
+class ConditionalBranchActionData(LazyModel, AdditionalProperties):
     """
     Attributes:
         profile_filter (ConditionalBranchActionDataProfileFilterType0 | None):
@@ -61,46 +68,25 @@ class ConditionalBranchActionData(LazyModel):
             ConditionalBranchActionDataProfileFilterType0,  # noqa: PLC0415
         )
 
-        def _decode_profile_filter(src_value__: Any) -> ConditionalBranchActionDataProfileFilterType0 | None:
-            def _parse_profile_filter(data: object) -> ConditionalBranchActionDataProfileFilterType0 | None:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    profile_filter_type_0 = ConditionalBranchActionDataProfileFilterType0.from_dict(data)
+        def _parse_profile_filter(data: object) -> ConditionalBranchActionDataProfileFilterType0 | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                profile_filter_type_0 = ConditionalBranchActionDataProfileFilterType0.from_dict(data)
 
-                    return profile_filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            profile_filter = _parse_profile_filter(src_value__)
-
-            return profile_filter
+                return profile_filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "profile_filter": ("profile_filter", _decode_profile_filter),
+                "profile_filter": ("profile_filter", _parse_profile_filter),
             },
             copied={},
             known=("profile_filter",),
             required=("profile_filter",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.constant_contact_integration_filter_operator import (
     ConstantContactIntegrationFilterOperator,
     check_constant_contact_integration_filter_operator,
@@ -24,7 +31,7 @@ from ..models.constant_contact_integration_filter_value_item import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ConstantContactIntegrationFilter(LazyModel):
+class ConstantContactIntegrationFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ConstantContactIntegrationFilterType):
@@ -77,16 +84,6 @@ class ConstantContactIntegrationFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ConstantContactIntegrationFilterType:
-            type_ = check_constant_contact_integration_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> ConstantContactIntegrationFilterOperator:
-            operator = check_constant_contact_integration_filter_operator(src_value__)
-
-            return operator
-
         def _decode_value(src_value__: Any) -> list[ConstantContactIntegrationFilterValueItem]:
             value = []
             _value = src_value__
@@ -99,8 +96,8 @@ class ConstantContactIntegrationFilter(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
+                "type_": ("type", check_constant_contact_integration_filter_type),
+                "operator": ("operator", check_constant_contact_integration_filter_operator),
                 "value": ("value", _decode_value),
             },
             copied={},
@@ -116,19 +113,3 @@ class ConstantContactIntegrationFilter(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

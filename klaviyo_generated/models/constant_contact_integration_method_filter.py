@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.constant_contact_integration_method_filter_field import (
     ConstantContactIntegrationMethodFilterField,
     check_constant_contact_integration_method_filter_field,
@@ -23,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ConstantContactIntegrationMethodFilter(LazyModel):
+class ConstantContactIntegrationMethodFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         field (ConstantContactIntegrationMethodFilterField):
@@ -72,26 +79,11 @@ class ConstantContactIntegrationMethodFilter(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.constant_contact_integration_filter import ConstantContactIntegrationFilter  # noqa: PLC0415
 
-        def _decode_field(src_value__: Any) -> ConstantContactIntegrationMethodFilterField:
-            field = check_constant_contact_integration_method_filter_field(src_value__)
-
-            return field
-
-        def _decode_method(src_value__: Any) -> ConstantContactIntegrationMethodFilterMethod:
-            method = check_constant_contact_integration_method_filter_method(src_value__)
-
-            return method
-
-        def _decode_filter(src_value__: Any) -> ConstantContactIntegrationFilter:
-            filter = ConstantContactIntegrationFilter.from_dict(src_value__)
-
-            return filter
-
         return LazyTable(
             fields={
-                "field": ("field", _decode_field),
-                "method": ("method", _decode_method),
-                "filter": ("filter", _decode_filter),
+                "field": ("field", check_constant_contact_integration_method_filter_field),
+                "method": ("method", check_constant_contact_integration_method_filter_method),
+                "filter": ("filter", ConstantContactIntegrationFilter.from_dict),
             },
             copied={},
             known=(
@@ -106,19 +98,3 @@ class ConstantContactIntegrationMethodFilter(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

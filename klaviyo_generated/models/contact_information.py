@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ContactInformation(LazyModel):
+class ContactInformation(LazyModel, AdditionalProperties):
     """
     Attributes:
         default_sender_name (str): This field is used to auto-populate the default sender name on flow and campaign
@@ -89,14 +97,9 @@ class ContactInformation(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.street_address import StreetAddress  # noqa: PLC0415
 
-        def _decode_street_address(src_value__: Any) -> StreetAddress:
-            street_address = StreetAddress.from_dict(src_value__)
-
-            return street_address
-
         return LazyTable(
             fields={
-                "street_address": ("street_address", _decode_street_address),
+                "street_address": ("street_address", StreetAddress.from_dict),
             },
             copied={
                 "default_sender_name": "default_sender_name",
@@ -119,19 +122,3 @@ class ContactInformation(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

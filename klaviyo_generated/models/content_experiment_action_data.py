@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.content_experiment_action_data_experiment_status import (
     ContentExperimentActionDataExperimentStatus,
     check_content_experiment_action_data_experiment_status,
@@ -28,7 +35,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ContentExperimentActionData(LazyModel):
+class ContentExperimentActionData(LazyModel, AdditionalProperties):
     """
     Attributes:
         main_action (SendPushNotificationAction | SendWhatsAppAction):
@@ -105,22 +112,22 @@ class ContentExperimentActionData(LazyModel):
         from ..models.send_push_notification_action import SendPushNotificationAction  # noqa: PLC0415
         from ..models.send_whats_app_action import SendWhatsAppAction  # noqa: PLC0415
 
-        def _decode_main_action(src_value__: Any) -> SendPushNotificationAction | SendWhatsAppAction:
-            def _parse_main_action(data: object) -> SendPushNotificationAction | SendWhatsAppAction:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    main_action_type_0 = SendPushNotificationAction.from_dict(data)
-
-                    return main_action_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_main_action(data: object) -> SendPushNotificationAction | SendWhatsAppAction:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                main_action_type_1 = SendWhatsAppAction.from_dict(data)
+                main_action_type_0 = SendPushNotificationAction.from_dict(data)
 
-                return main_action_type_1
+                return main_action_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            main_action_type_1 = SendWhatsAppAction.from_dict(data)
 
+            return main_action_type_1
+
+        def _decode_main_action(src_value__: Any) -> SendPushNotificationAction | SendWhatsAppAction:
             main_action: SendPushNotificationAction | SendWhatsAppAction
             match src_value__:
                 case {"type": "send-mobile-push"}:
@@ -132,66 +139,42 @@ class ContentExperimentActionData(LazyModel):
 
             return main_action
 
-        def _decode_status(src_value__: Any) -> ContentExperimentActionDataStatus | Unset:
-            _status = src_value__
-            status: ContentExperimentActionDataStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_content_experiment_action_data_status(_status)
+        def _parse_experiment_status(data: object) -> ContentExperimentActionDataExperimentStatus | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                experiment_status_type_1 = check_content_experiment_action_data_experiment_status(data)
 
-            return status
+                return experiment_status_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_experiment_status(src_value__: Any) -> ContentExperimentActionDataExperimentStatus | None | Unset:
-            def _parse_experiment_status(data: object) -> ContentExperimentActionDataExperimentStatus | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    experiment_status_type_1 = check_content_experiment_action_data_experiment_status(data)
+        def _parse_current_experiment(data: object) -> ContentExperimentActionDataCurrentExperimentType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                current_experiment_type_0 = ContentExperimentActionDataCurrentExperimentType0.from_dict(data)
 
-                    return experiment_status_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            experiment_status = _parse_experiment_status(src_value__)
-
-            return experiment_status
-
-        def _decode_current_experiment(
-            src_value__: Any,
-        ) -> ContentExperimentActionDataCurrentExperimentType0 | None | Unset:
-            def _parse_current_experiment(
-                data: object,
-            ) -> ContentExperimentActionDataCurrentExperimentType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    current_experiment_type_0 = ContentExperimentActionDataCurrentExperimentType0.from_dict(data)
-
-                    return current_experiment_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            current_experiment = _parse_current_experiment(src_value__)
-
-            return current_experiment
+                return current_experiment_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "main_action": ("main_action", _decode_main_action),
-                "status": ("status", _decode_status),
-                "experiment_status": ("experiment_status", _decode_experiment_status),
-                "current_experiment": ("current_experiment", _decode_current_experiment),
+                "status": ("status", check_content_experiment_action_data_status),
+                "experiment_status": ("experiment_status", _parse_experiment_status),
+                "current_experiment": ("current_experiment", _parse_current_experiment),
             },
             copied={},
             known=(
@@ -203,19 +186,3 @@ class ContentExperimentActionData(LazyModel):
             required=("main_action",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.content_experiment_action_data_current_experiment_type_0_winner_metric import (
     ContentExperimentActionDataCurrentExperimentType0WinnerMetric,
     check_content_experiment_action_data_current_experiment_type_0_winner_metric,
@@ -26,7 +33,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ContentExperimentActionDataCurrentExperimentType0(LazyModel):
+class ContentExperimentActionDataCurrentExperimentType0(LazyModel, AdditionalProperties):
     """
     Attributes:
         variations (list[SendPushNotificationAction | SendWhatsAppAction]):
@@ -166,84 +173,63 @@ class ContentExperimentActionDataCurrentExperimentType0(LazyModel):
 
             return variations
 
-        def _decode_allocations(
-            src_value__: Any,
+        def _parse_allocations(
+            data: object,
         ) -> ContentExperimentActionDataCurrentExperimentType0AllocationsType0 | None | Unset:
-            def _parse_allocations(
-                data: object,
-            ) -> ContentExperimentActionDataCurrentExperimentType0AllocationsType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    allocations_type_0 = ContentExperimentActionDataCurrentExperimentType0AllocationsType0.from_dict(
-                        data
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                allocations_type_0 = ContentExperimentActionDataCurrentExperimentType0AllocationsType0.from_dict(data)
 
-                    return allocations_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return allocations_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            allocations = _parse_allocations(src_value__)
+        def _parse_started(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                started_type_0 = parse_datetime(data)
 
-            return allocations
+                return started_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_started(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_started(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    started_type_0 = parse_datetime(data)
-
-                    return started_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            started = _parse_started(src_value__)
-
-            return started
-
-        def _decode_winner_metric(
-            src_value__: Any,
+        def _parse_winner_metric(
+            data: object,
         ) -> ContentExperimentActionDataCurrentExperimentType0WinnerMetric | None | Unset:
-            def _parse_winner_metric(
-                data: object,
-            ) -> ContentExperimentActionDataCurrentExperimentType0WinnerMetric | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    winner_metric_type_1 = check_content_experiment_action_data_current_experiment_type_0_winner_metric(
-                        data
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                winner_metric_type_1 = check_content_experiment_action_data_current_experiment_type_0_winner_metric(
+                    data
+                )
 
-                    return winner_metric_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            winner_metric = _parse_winner_metric(src_value__)
-
-            return winner_metric
+                return winner_metric_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "variations": ("variations", _decode_variations),
-                "allocations": ("allocations", _decode_allocations),
-                "started": ("started", _decode_started),
-                "winner_metric": ("winner_metric", _decode_winner_metric),
+                "allocations": ("allocations", _parse_allocations),
+                "started": ("started", _parse_started),
+                "winner_metric": ("winner_metric", _parse_winner_metric),
             },
             copied={
                 "id": "id",
@@ -260,19 +246,3 @@ class ContentExperimentActionDataCurrentExperimentType0(LazyModel):
             required=("variations",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

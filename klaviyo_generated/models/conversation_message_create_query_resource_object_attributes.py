@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -17,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ConversationMessageCreateQueryResourceObjectAttributes(LazyModel):
+class ConversationMessageCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         body (str):
@@ -85,58 +93,51 @@ class ConversationMessageCreateQueryResourceObjectAttributes(LazyModel):
         from ..models.message_hierarchy_rcs_item import MessageHierarchyRcsItem  # noqa: PLC0415
         from ..models.message_hierarchy_sms_item import MessageHierarchySmsItem  # noqa: PLC0415
 
-        def _decode_message_hierarchy(
-            src_value__: Any,
+        def _parse_message_hierarchy(
+            data: object,
         ) -> list[MessageHierarchyRcsItem | MessageHierarchySmsItem] | None | Unset:
-            def _parse_message_hierarchy(
-                data: object,
-            ) -> list[MessageHierarchyRcsItem | MessageHierarchySmsItem] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    message_hierarchy_type_0 = []
-                    _message_hierarchy_type_0 = data
-                    for message_hierarchy_type_0_item_data in _message_hierarchy_type_0:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                message_hierarchy_type_0 = []
+                _message_hierarchy_type_0 = data
+                for message_hierarchy_type_0_item_data in _message_hierarchy_type_0:
 
-                        def _parse_message_hierarchy_type_0_item(
-                            data: object,
-                        ) -> MessageHierarchyRcsItem | MessageHierarchySmsItem:
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                message_hierarchy_type_0_item_type_0 = MessageHierarchyRcsItem.from_dict(data)
-
-                                return message_hierarchy_type_0_item_type_0
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
+                    def _parse_message_hierarchy_type_0_item(
+                        data: object,
+                    ) -> MessageHierarchyRcsItem | MessageHierarchySmsItem:
+                        try:
                             if not isinstance(data, dict):
                                 raise TypeError()
-                            message_hierarchy_type_0_item_type_1 = MessageHierarchySmsItem.from_dict(data)
+                            message_hierarchy_type_0_item_type_0 = MessageHierarchyRcsItem.from_dict(data)
 
-                            return message_hierarchy_type_0_item_type_1
+                            return message_hierarchy_type_0_item_type_0
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        message_hierarchy_type_0_item_type_1 = MessageHierarchySmsItem.from_dict(data)
 
-                        message_hierarchy_type_0_item = parse_union(
-                            _parse_message_hierarchy_type_0_item, message_hierarchy_type_0_item_data
-                        )
+                        return message_hierarchy_type_0_item_type_1
 
-                        message_hierarchy_type_0.append(message_hierarchy_type_0_item)
+                    message_hierarchy_type_0_item = parse_union(
+                        _parse_message_hierarchy_type_0_item, message_hierarchy_type_0_item_data
+                    )
 
-                    return message_hierarchy_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                    message_hierarchy_type_0.append(message_hierarchy_type_0_item)
 
-            message_hierarchy = _parse_message_hierarchy(src_value__)
-
-            return message_hierarchy
+                return message_hierarchy_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "message_hierarchy": ("message_hierarchy", _decode_message_hierarchy),
+                "message_hierarchy": ("message_hierarchy", _parse_message_hierarchy),
             },
             copied={
                 "body": "body",
@@ -148,19 +149,3 @@ class ConversationMessageCreateQueryResourceObjectAttributes(LazyModel):
             required=("body",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

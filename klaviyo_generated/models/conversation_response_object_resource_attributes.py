@@ -8,7 +8,14 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.conversation_response_object_resource_attributes_channel import (
     ConversationResponseObjectResourceAttributesChannel,
     check_conversation_response_object_resource_attributes_channel,
@@ -16,7 +23,7 @@ from ..models.conversation_response_object_resource_attributes_channel import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ConversationResponseObjectResourceAttributes(LazyModel):
+class ConversationResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         channel (ConversationResponseObjectResourceAttributesChannel): The messaging channel of the conversation.
@@ -52,33 +59,12 @@ class ConversationResponseObjectResourceAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_channel(src_value__: Any) -> ConversationResponseObjectResourceAttributesChannel:
-            channel = check_conversation_response_object_resource_attributes_channel(src_value__)
-
-            return channel
-
         return LazyTable(
             fields={
-                "channel": ("channel", _decode_channel),
+                "channel": ("channel", check_conversation_response_object_resource_attributes_channel),
             },
             copied={},
             known=("channel",),
             required=("channel",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

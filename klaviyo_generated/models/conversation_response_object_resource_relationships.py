@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ConversationResponseObjectResourceRelationships(LazyModel):
+class ConversationResponseObjectResourceRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         profile (ConversationResponseObjectResourceRelationshipsProfile | Unset):
@@ -54,38 +59,12 @@ class ConversationResponseObjectResourceRelationships(LazyModel):
             ConversationResponseObjectResourceRelationshipsProfile,  # noqa: PLC0415
         )
 
-        def _decode_profile(src_value__: Any) -> ConversationResponseObjectResourceRelationshipsProfile | Unset:
-            _profile = src_value__
-            profile: ConversationResponseObjectResourceRelationshipsProfile | Unset
-            if isinstance(_profile, Unset):
-                profile = UNSET
-            else:
-                profile = ConversationResponseObjectResourceRelationshipsProfile.from_dict(_profile)
-
-            return profile
-
         return LazyTable(
             fields={
-                "profile": ("profile", _decode_profile),
+                "profile": ("profile", ConversationResponseObjectResourceRelationshipsProfile.from_dict),
             },
             copied={},
             known=("profile",),
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.countdown_delay_action_data_delay_until_weekdays_type_0_item import (
     CountdownDelayActionDataDelayUntilWeekdaysType0Item,
     check_countdown_delay_action_data_delay_until_weekdays_type_0_item,
@@ -25,7 +30,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CountdownDelayActionData(LazyModel):
+class CountdownDelayActionData(LazyModel, AdditionalProperties):
     """
     Attributes:
         unit (CountdownDelayActionDataUnit | Unset): Defined as FlowDateTrigger attributes in app. Default: 'days'.
@@ -103,64 +108,37 @@ class CountdownDelayActionData(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_unit(src_value__: Any) -> CountdownDelayActionDataUnit | Unset:
-            _unit = src_value__
-            unit: CountdownDelayActionDataUnit | Unset
-            if isinstance(_unit, Unset):
-                unit = UNSET
-            else:
-                unit = check_countdown_delay_action_data_unit(_unit)
-
-            return unit
-
-        def _decode_timezone(src_value__: Any) -> CountdownDelayActionDataTimezone | Unset:
-            _timezone = src_value__
-            timezone: CountdownDelayActionDataTimezone | Unset
-            if isinstance(_timezone, Unset):
-                timezone = UNSET
-            else:
-                timezone = check_countdown_delay_action_data_timezone(_timezone)
-
-            return timezone
-
-        def _decode_delay_until_weekdays(
-            src_value__: Any,
+        def _parse_delay_until_weekdays(
+            data: object,
         ) -> list[CountdownDelayActionDataDelayUntilWeekdaysType0Item] | None | Unset:
-            def _parse_delay_until_weekdays(
-                data: object,
-            ) -> list[CountdownDelayActionDataDelayUntilWeekdaysType0Item] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    delay_until_weekdays_type_0 = []
-                    _delay_until_weekdays_type_0 = data
-                    for delay_until_weekdays_type_0_item_data in _delay_until_weekdays_type_0:
-                        delay_until_weekdays_type_0_item = (
-                            check_countdown_delay_action_data_delay_until_weekdays_type_0_item(
-                                delay_until_weekdays_type_0_item_data
-                            )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                delay_until_weekdays_type_0 = []
+                _delay_until_weekdays_type_0 = data
+                for delay_until_weekdays_type_0_item_data in _delay_until_weekdays_type_0:
+                    delay_until_weekdays_type_0_item = (
+                        check_countdown_delay_action_data_delay_until_weekdays_type_0_item(
+                            delay_until_weekdays_type_0_item_data
                         )
+                    )
 
-                        delay_until_weekdays_type_0.append(delay_until_weekdays_type_0_item)
+                    delay_until_weekdays_type_0.append(delay_until_weekdays_type_0_item)
 
-                    return delay_until_weekdays_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            delay_until_weekdays = _parse_delay_until_weekdays(src_value__)
-
-            return delay_until_weekdays
+                return delay_until_weekdays_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "unit": ("unit", _decode_unit),
-                "timezone": ("timezone", _decode_timezone),
-                "delay_until_weekdays": ("delay_until_weekdays", _decode_delay_until_weekdays),
+                "unit": ("unit", check_countdown_delay_action_data_unit),
+                "timezone": ("timezone", check_countdown_delay_action_data_timezone),
+                "delay_until_weekdays": ("delay_until_weekdays", _parse_delay_until_weekdays),
             },
             copied={
                 "value": "value",
@@ -176,19 +154,3 @@ class CountdownDelayActionData(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.countdown_timer_properties_animation import (
     CountdownTimerPropertiesAnimation,
     check_countdown_timer_properties_animation,
@@ -29,7 +36,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CountdownTimerProperties(LazyModel):
+class CountdownTimerProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         configuration (FixedTimerConfiguration | VariableTimerConfiguration):
@@ -114,22 +121,22 @@ class CountdownTimerProperties(LazyModel):
         from ..models.fixed_timer_configuration import FixedTimerConfiguration  # noqa: PLC0415
         from ..models.variable_timer_configuration import VariableTimerConfiguration  # noqa: PLC0415
 
-        def _decode_configuration(src_value__: Any) -> FixedTimerConfiguration | VariableTimerConfiguration:
-            def _parse_configuration(data: object) -> FixedTimerConfiguration | VariableTimerConfiguration:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    configuration_type_0 = FixedTimerConfiguration.from_dict(data)
-
-                    return configuration_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_configuration(data: object) -> FixedTimerConfiguration | VariableTimerConfiguration:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                configuration_type_1 = VariableTimerConfiguration.from_dict(data)
+                configuration_type_0 = FixedTimerConfiguration.from_dict(data)
 
-                return configuration_type_1
+                return configuration_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            configuration_type_1 = VariableTimerConfiguration.from_dict(data)
 
+            return configuration_type_1
+
+        def _decode_configuration(src_value__: Any) -> FixedTimerConfiguration | VariableTimerConfiguration:
             configuration: FixedTimerConfiguration | VariableTimerConfiguration
             match src_value__:
                 case {"type": "fixed"}:
@@ -153,42 +160,27 @@ class CountdownTimerProperties(LazyModel):
 
             return display_device
 
-        def _decode_clock_face(src_value__: Any) -> CountdownTimerPropertiesClockFace | Unset:
-            _clock_face = src_value__
-            clock_face: CountdownTimerPropertiesClockFace | Unset
-            if isinstance(_clock_face, Unset):
-                clock_face = UNSET
-            else:
-                clock_face = check_countdown_timer_properties_clock_face(_clock_face)
+        def _parse_animation(data: object) -> CountdownTimerPropertiesAnimation | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                animation_type_1 = check_countdown_timer_properties_animation(data)
 
-            return clock_face
-
-        def _decode_animation(src_value__: Any) -> CountdownTimerPropertiesAnimation | None | Unset:
-            def _parse_animation(data: object) -> CountdownTimerPropertiesAnimation | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    animation_type_1 = check_countdown_timer_properties_animation(data)
-
-                    return animation_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            animation = _parse_animation(src_value__)
-
-            return animation
+                return animation_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "configuration": ("configuration", _decode_configuration),
                 "display_device": ("display_device", _decode_display_device),
-                "clock_face": ("clock_face", _decode_clock_face),
-                "animation": ("animation", _decode_animation),
+                "clock_face": ("clock_face", check_countdown_timer_properties_clock_face),
+                "animation": ("animation", _parse_animation),
             },
             copied={
                 "classname": "classname",
@@ -203,19 +195,3 @@ class CountdownTimerProperties(LazyModel):
             required=("configuration",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

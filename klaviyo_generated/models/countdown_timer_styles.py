@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.countdown_timer_styles_label_font_weight import (
     CountdownTimerStylesLabelFontWeight,
     check_countdown_timer_styles_label_font_weight,
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CountdownTimerStyles(LazyModel):
+class CountdownTimerStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         padding (Padding | Unset):
@@ -100,41 +105,11 @@ class CountdownTimerStyles(LazyModel):
         from ..models.padding import Padding  # noqa: PLC0415
         from ..models.text_style_v0 import TextStyleV0  # noqa: PLC0415
 
-        def _decode_padding(src_value__: Any) -> Padding | Unset:
-            _padding = src_value__
-            padding: Padding | Unset
-            if isinstance(_padding, Unset):
-                padding = UNSET
-            else:
-                padding = Padding.from_dict(_padding)
-
-            return padding
-
-        def _decode_text_styles(src_value__: Any) -> TextStyleV0 | Unset:
-            _text_styles = src_value__
-            text_styles: TextStyleV0 | Unset
-            if isinstance(_text_styles, Unset):
-                text_styles = UNSET
-            else:
-                text_styles = TextStyleV0.from_dict(_text_styles)
-
-            return text_styles
-
-        def _decode_label_font_weight(src_value__: Any) -> CountdownTimerStylesLabelFontWeight | Unset:
-            _label_font_weight = src_value__
-            label_font_weight: CountdownTimerStylesLabelFontWeight | Unset
-            if isinstance(_label_font_weight, Unset):
-                label_font_weight = UNSET
-            else:
-                label_font_weight = check_countdown_timer_styles_label_font_weight(_label_font_weight)
-
-            return label_font_weight
-
         return LazyTable(
             fields={
-                "padding": ("padding", _decode_padding),
-                "text_styles": ("text_styles", _decode_text_styles),
-                "label_font_weight": ("label_font_weight", _decode_label_font_weight),
+                "padding": ("padding", Padding.from_dict),
+                "text_styles": ("text_styles", TextStyleV0.from_dict),
+                "label_font_weight": ("label_font_weight", check_countdown_timer_styles_label_font_weight),
             },
             copied={
                 "background_color": "background_color",
@@ -152,19 +127,3 @@ class CountdownTimerStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.coupon_type import CouponType, check_coupon_type
 from ..types import UNSET, Unset
 
@@ -18,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class Coupon(LazyModel):
+class Coupon(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (CouponType):
@@ -79,31 +86,11 @@ class Coupon(LazyModel):
         from ..models.coupon_properties import CouponProperties  # noqa: PLC0415
         from ..models.coupon_styles import CouponStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> CouponType:
-            type_ = check_coupon_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> CouponProperties:
-            properties = CouponProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> CouponStyles | Unset:
-            _styles = src_value__
-            styles: CouponStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = CouponStyles.from_dict(_styles)
-
-            return styles
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "type_": ("type", check_coupon_type),
+                "properties": ("properties", CouponProperties.from_dict),
+                "styles": ("styles", CouponStyles.from_dict),
             },
             copied={
                 "id": "id",
@@ -120,19 +107,3 @@ class Coupon(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

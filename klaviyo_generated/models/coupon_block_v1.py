@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.coupon_block_v1_content_type import CouponBlockV1ContentType, check_coupon_block_v1_content_type
 from ..models.coupon_block_v1_type import CouponBlockV1Type, check_coupon_block_v1_type
 from ..types import UNSET, Unset
@@ -18,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CouponBlockV1(LazyModel):
+class CouponBlockV1(LazyModel, AdditionalProperties):
     """
     Attributes:
         content_type (CouponBlockV1ContentType):
@@ -99,39 +106,24 @@ class CouponBlockV1(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.coupon_block_data import CouponBlockData  # noqa: PLC0415
 
-        def _decode_content_type(src_value__: Any) -> CouponBlockV1ContentType:
-            content_type = check_coupon_block_v1_content_type(src_value__)
+        def _parse_data(data: object) -> CouponBlockData | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                data_type_1 = CouponBlockData.from_dict(data)
 
-            return content_type
-
-        def _decode_type_(src_value__: Any) -> CouponBlockV1Type:
-            type_ = check_coupon_block_v1_type(src_value__)
-
-            return type_
-
-        def _decode_data(src_value__: Any) -> CouponBlockData | None:
-            def _parse_data(data: object) -> CouponBlockData | None:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    data_type_1 = CouponBlockData.from_dict(data)
-
-                    return data_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            data = _parse_data(src_value__)
-
-            return data
+                return data_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "content_type": ("content_type", _decode_content_type),
-                "type_": ("type", _decode_type_),
-                "data": ("data", _decode_data),
+                "content_type": ("content_type", check_coupon_block_v1_content_type),
+                "type_": ("type", check_coupon_block_v1_type),
+                "data": ("data", _parse_data),
             },
             copied={
                 "id": "id",
@@ -153,19 +145,3 @@ class CouponBlockV1(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

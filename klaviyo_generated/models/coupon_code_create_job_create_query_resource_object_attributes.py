@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.coupon_code_create_job_create_query_resource_object_attributes_coupon_codes import (
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CouponCodeCreateJobCreateQueryResourceObjectAttributes(LazyModel):
+class CouponCodeCreateJobCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         coupon_codes (CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodes): Array of coupon codes to
@@ -57,33 +64,15 @@ class CouponCodeCreateJobCreateQueryResourceObjectAttributes(LazyModel):
             CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodes,  # noqa: PLC0415
         )
 
-        def _decode_coupon_codes(src_value__: Any) -> CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodes:
-            coupon_codes = CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodes.from_dict(src_value__)
-
-            return coupon_codes
-
         return LazyTable(
             fields={
-                "coupon_codes": ("coupon-codes", _decode_coupon_codes),
+                "coupon_codes": (
+                    "coupon-codes",
+                    CouponCodeCreateJobCreateQueryResourceObjectAttributesCouponCodes.from_dict,
+                ),
             },
             copied={},
             known=("coupon-codes",),
             required=("coupon-codes",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

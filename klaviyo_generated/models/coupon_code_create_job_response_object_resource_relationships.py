@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CouponCodeCreateJobResponseObjectResourceRelationships(LazyModel):
+class CouponCodeCreateJobResponseObjectResourceRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         coupon_codes (CouponCodeCreateJobResponseObjectResourceRelationshipsCouponCodes | Unset):
@@ -54,42 +59,15 @@ class CouponCodeCreateJobResponseObjectResourceRelationships(LazyModel):
             CouponCodeCreateJobResponseObjectResourceRelationshipsCouponCodes,  # noqa: PLC0415
         )
 
-        def _decode_coupon_codes(
-            src_value__: Any,
-        ) -> CouponCodeCreateJobResponseObjectResourceRelationshipsCouponCodes | Unset:
-            _coupon_codes = src_value__
-            coupon_codes: CouponCodeCreateJobResponseObjectResourceRelationshipsCouponCodes | Unset
-            if isinstance(_coupon_codes, Unset):
-                coupon_codes = UNSET
-            else:
-                coupon_codes = CouponCodeCreateJobResponseObjectResourceRelationshipsCouponCodes.from_dict(
-                    _coupon_codes
-                )
-
-            return coupon_codes
-
         return LazyTable(
             fields={
-                "coupon_codes": ("coupon-codes", _decode_coupon_codes),
+                "coupon_codes": (
+                    "coupon-codes",
+                    CouponCodeCreateJobResponseObjectResourceRelationshipsCouponCodes.from_dict,
+                ),
             },
             copied={},
             known=("coupon-codes",),
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

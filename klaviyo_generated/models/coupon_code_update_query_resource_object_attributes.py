@@ -10,7 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.coupon_code_update_query_resource_object_attributes_status import (
     CouponCodeUpdateQueryResourceObjectAttributesStatus,
     check_coupon_code_update_query_resource_object_attributes_status,
@@ -19,7 +24,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CouponCodeUpdateQueryResourceObjectAttributes(LazyModel):
+class CouponCodeUpdateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         status (CouponCodeUpdateQueryResourceObjectAttributesStatus | None | Unset): The API status of our coupon codes.
@@ -67,50 +72,40 @@ class CouponCodeUpdateQueryResourceObjectAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_status(src_value__: Any) -> CouponCodeUpdateQueryResourceObjectAttributesStatus | None | Unset:
-            def _parse_status(data: object) -> CouponCodeUpdateQueryResourceObjectAttributesStatus | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    status_type_1 = check_coupon_code_update_query_resource_object_attributes_status(data)
+        def _parse_status(data: object) -> CouponCodeUpdateQueryResourceObjectAttributesStatus | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                status_type_1 = check_coupon_code_update_query_resource_object_attributes_status(data)
 
-                    return status_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return status_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            status = _parse_status(src_value__)
+        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = parse_datetime(data)
 
-            return status
-
-        def _decode_expires_at(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    expires_at_type_0 = parse_datetime(data)
-
-                    return expires_at_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            expires_at = _parse_expires_at(src_value__)
-
-            return expires_at
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "status": ("status", _decode_status),
-                "expires_at": ("expires_at", _decode_expires_at),
+                "status": ("status", _parse_status),
+                "expires_at": ("expires_at", _parse_expires_at),
             },
             copied={},
             known=(
@@ -120,19 +115,3 @@ class CouponCodeUpdateQueryResourceObjectAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

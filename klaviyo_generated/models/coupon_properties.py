@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.coupon_properties_display_device_item import (
     CouponPropertiesDisplayDeviceItem,
     check_coupon_properties_display_device_item,
@@ -21,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CouponProperties(LazyModel):
+class CouponProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         coupon (StaticCouponConfig | UniqueCouponConfig):
@@ -97,22 +104,22 @@ class CouponProperties(LazyModel):
         from ..models.static_coupon_config import StaticCouponConfig  # noqa: PLC0415
         from ..models.unique_coupon_config import UniqueCouponConfig  # noqa: PLC0415
 
-        def _decode_coupon(src_value__: Any) -> StaticCouponConfig | UniqueCouponConfig:
-            def _parse_coupon(data: object) -> StaticCouponConfig | UniqueCouponConfig:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    coupon_type_0 = UniqueCouponConfig.from_dict(data)
-
-                    return coupon_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_coupon(data: object) -> StaticCouponConfig | UniqueCouponConfig:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                coupon_type_1 = StaticCouponConfig.from_dict(data)
+                coupon_type_0 = UniqueCouponConfig.from_dict(data)
 
-                return coupon_type_1
+                return coupon_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            coupon_type_1 = StaticCouponConfig.from_dict(data)
 
+            return coupon_type_1
+
+        def _decode_coupon(src_value__: Any) -> StaticCouponConfig | UniqueCouponConfig:
             coupon: StaticCouponConfig | UniqueCouponConfig
             match src_value__:
                 case {"type": "unique"}:
@@ -154,19 +161,3 @@ class CouponProperties(LazyModel):
             required=("coupon",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.coupon_enum import CouponEnum, check_coupon_enum
 
 if TYPE_CHECKING:
@@ -17,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CouponResponseObjectResource(LazyModel):
+class CouponResponseObjectResource(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (CouponEnum):
@@ -79,26 +87,11 @@ class CouponResponseObjectResource(LazyModel):
         from ..models.coupon_response_object_resource_attributes import CouponResponseObjectResourceAttributes  # noqa: PLC0415
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> CouponEnum:
-            type_ = check_coupon_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CouponResponseObjectResourceAttributes:
-            attributes = CouponResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
+                "type_": ("type", check_coupon_enum),
+                "attributes": ("attributes", CouponResponseObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
             },
             copied={
                 "id": "id",
@@ -117,19 +110,3 @@ class CouponResponseObjectResource(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CouponStyles(LazyModel):
+class CouponStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         padding (Padding | Unset):
@@ -94,51 +99,26 @@ class CouponStyles(LazyModel):
         from ..models.padding import Padding  # noqa: PLC0415
         from ..models.text_style_v0 import TextStyleV0  # noqa: PLC0415
 
-        def _decode_padding(src_value__: Any) -> Padding | Unset:
-            _padding = src_value__
-            padding: Padding | Unset
-            if isinstance(_padding, Unset):
-                padding = UNSET
-            else:
-                padding = Padding.from_dict(_padding)
+        def _parse_border_styles(data: object) -> BorderStyle | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                border_styles_type_1 = BorderStyle.from_dict(data)
 
-            return padding
-
-        def _decode_text_styles(src_value__: Any) -> TextStyleV0 | Unset:
-            _text_styles = src_value__
-            text_styles: TextStyleV0 | Unset
-            if isinstance(_text_styles, Unset):
-                text_styles = UNSET
-            else:
-                text_styles = TextStyleV0.from_dict(_text_styles)
-
-            return text_styles
-
-        def _decode_border_styles(src_value__: Any) -> BorderStyle | None | Unset:
-            def _parse_border_styles(data: object) -> BorderStyle | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    border_styles_type_1 = BorderStyle.from_dict(data)
-
-                    return border_styles_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            border_styles = _parse_border_styles(src_value__)
-
-            return border_styles
+                return border_styles_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "padding": ("padding", _decode_padding),
-                "text_styles": ("text_styles", _decode_text_styles),
-                "border_styles": ("border_styles", _decode_border_styles),
+                "padding": ("padding", Padding.from_dict),
+                "text_styles": ("text_styles", TextStyleV0.from_dict),
+                "border_styles": ("border_styles", _parse_border_styles),
             },
             copied={
                 "background_color": "background_color",
@@ -154,19 +134,3 @@ class CouponStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CouponUpdateQueryResourceObjectAttributes(LazyModel):
+class CouponUpdateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         description (None | str | Unset): A description of the coupon. Example: 10% off for purchases over $50.
@@ -72,35 +77,28 @@ class CouponUpdateQueryResourceObjectAttributes(LazyModel):
             CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0,  # noqa: PLC0415
         )
 
-        def _decode_monitor_configuration(
-            src_value__: Any,
+        def _parse_monitor_configuration(
+            data: object,
         ) -> CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0 | None | Unset:
-            def _parse_monitor_configuration(
-                data: object,
-            ) -> CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    monitor_configuration_type_0 = (
-                        CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0.from_dict(data)
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                monitor_configuration_type_0 = (
+                    CouponUpdateQueryResourceObjectAttributesMonitorConfigurationType0.from_dict(data)
+                )
 
-                    return monitor_configuration_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            monitor_configuration = _parse_monitor_configuration(src_value__)
-
-            return monitor_configuration
+                return monitor_configuration_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "monitor_configuration": ("monitor_configuration", _decode_monitor_configuration),
+                "monitor_configuration": ("monitor_configuration", _parse_monitor_configuration),
             },
             copied={
                 "description": "description",
@@ -112,19 +110,3 @@ class CouponUpdateQueryResourceObjectAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

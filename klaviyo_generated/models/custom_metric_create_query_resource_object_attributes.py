@@ -8,14 +8,22 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.custom_metric_definition import CustomMetricDefinition
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CustomMetricCreateQueryResourceObjectAttributes(LazyModel):
+class CustomMetricCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (str): The name for this custom metric. Names must be unique across the account.         Attempting to
@@ -64,14 +72,9 @@ class CustomMetricCreateQueryResourceObjectAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.custom_metric_definition import CustomMetricDefinition  # noqa: PLC0415
 
-        def _decode_definition(src_value__: Any) -> CustomMetricDefinition:
-            definition = CustomMetricDefinition.from_dict(src_value__)
-
-            return definition
-
         return LazyTable(
             fields={
-                "definition": ("definition", _decode_definition),
+                "definition": ("definition", CustomMetricDefinition.from_dict),
             },
             copied={
                 "name": "name",
@@ -86,19 +89,3 @@ class CustomMetricCreateQueryResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.custom_metric_definition_aggregation_method import (
     CustomMetricDefinitionAggregationMethod,
     check_custom_metric_definition_aggregation_method,
@@ -19,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CustomMetricDefinition(LazyModel):
+class CustomMetricDefinition(LazyModel, AdditionalProperties):
     """
     Attributes:
         aggregation_method (CustomMetricDefinitionAggregationMethod): Method of aggregation for custom metric
@@ -70,11 +77,6 @@ class CustomMetricDefinition(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.custom_metric_group import CustomMetricGroup  # noqa: PLC0415
 
-        def _decode_aggregation_method(src_value__: Any) -> CustomMetricDefinitionAggregationMethod:
-            aggregation_method = check_custom_metric_definition_aggregation_method(src_value__)
-
-            return aggregation_method
-
         def _decode_metric_groups(src_value__: Any) -> list[CustomMetricGroup]:
             metric_groups = []
             _metric_groups = src_value__
@@ -87,7 +89,7 @@ class CustomMetricDefinition(LazyModel):
 
         return LazyTable(
             fields={
-                "aggregation_method": ("aggregation_method", _decode_aggregation_method),
+                "aggregation_method": ("aggregation_method", check_custom_metric_definition_aggregation_method),
                 "metric_groups": ("metric_groups", _decode_metric_groups),
             },
             copied={},
@@ -101,19 +103,3 @@ class CustomMetricDefinition(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CustomMetricGroup(LazyModel):
+class CustomMetricGroup(LazyModel, AdditionalProperties):
     """
     Attributes:
         metric_id (str): The ID of the metric that composes the custom metric.
@@ -89,34 +97,29 @@ class CustomMetricGroup(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.custom_metric_condition import CustomMetricCondition  # noqa: PLC0415
 
-        def _decode_metric_filters(src_value__: Any) -> list[CustomMetricCondition] | None | Unset:
-            def _parse_metric_filters(data: object) -> list[CustomMetricCondition] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    metric_filters_type_0 = []
-                    _metric_filters_type_0 = data
-                    for metric_filters_type_0_item_data in _metric_filters_type_0:
-                        metric_filters_type_0_item = CustomMetricCondition.from_dict(metric_filters_type_0_item_data)
+        def _parse_metric_filters(data: object) -> list[CustomMetricCondition] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                metric_filters_type_0 = []
+                _metric_filters_type_0 = data
+                for metric_filters_type_0_item_data in _metric_filters_type_0:
+                    metric_filters_type_0_item = CustomMetricCondition.from_dict(metric_filters_type_0_item_data)
 
-                        metric_filters_type_0.append(metric_filters_type_0_item)
+                    metric_filters_type_0.append(metric_filters_type_0_item)
 
-                    return metric_filters_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            metric_filters = _parse_metric_filters(src_value__)
-
-            return metric_filters
+                return metric_filters_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "metric_filters": ("metric_filters", _decode_metric_filters),
+                "metric_filters": ("metric_filters", _parse_metric_filters),
             },
             copied={
                 "metric_id": "metric_id",
@@ -130,19 +133,3 @@ class CustomMetricGroup(LazyModel):
             required=("metric_id",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

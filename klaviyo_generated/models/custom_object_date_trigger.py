@@ -8,7 +8,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.custom_object_date_trigger_date_field_type import (
     CustomObjectDateTriggerDateFieldType,
     check_custom_object_date_trigger_date_field_type,
@@ -34,7 +42,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CustomObjectDateTrigger(LazyModel):
+class CustomObjectDateTrigger(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (CustomObjectDateTriggerType):
@@ -166,85 +174,39 @@ class CustomObjectDateTrigger(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> CustomObjectDateTriggerType:
-            type_ = check_custom_object_date_trigger_type(src_value__)
+        def _parse_trigger_days(data: object) -> list[CustomObjectDateTriggerTriggerDaysType0Item] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                trigger_days_type_0 = []
+                _trigger_days_type_0 = data
+                for trigger_days_type_0_item_data in _trigger_days_type_0:
+                    trigger_days_type_0_item = check_custom_object_date_trigger_trigger_days_type_0_item(
+                        trigger_days_type_0_item_data
+                    )
 
-            return type_
+                    trigger_days_type_0.append(trigger_days_type_0_item)
 
-        def _decode_date_field_type(src_value__: Any) -> CustomObjectDateTriggerDateFieldType:
-            date_field_type = check_custom_object_date_trigger_date_field_type(src_value__)
-
-            return date_field_type
-
-        def _decode_timedelta_unit_before_date(
-            src_value__: Any,
-        ) -> CustomObjectDateTriggerTimedeltaUnitBeforeDate | Unset:
-            _timedelta_unit_before_date = src_value__
-            timedelta_unit_before_date: CustomObjectDateTriggerTimedeltaUnitBeforeDate | Unset
-            if isinstance(_timedelta_unit_before_date, Unset):
-                timedelta_unit_before_date = UNSET
-            else:
-                timedelta_unit_before_date = check_custom_object_date_trigger_timedelta_unit_before_date(
-                    _timedelta_unit_before_date
-                )
-
-            return timedelta_unit_before_date
-
-        def _decode_recurrence_frequency(src_value__: Any) -> CustomObjectDateTriggerRecurrenceFrequency | Unset:
-            _recurrence_frequency = src_value__
-            recurrence_frequency: CustomObjectDateTriggerRecurrenceFrequency | Unset
-            if isinstance(_recurrence_frequency, Unset):
-                recurrence_frequency = UNSET
-            else:
-                recurrence_frequency = check_custom_object_date_trigger_recurrence_frequency(_recurrence_frequency)
-
-            return recurrence_frequency
-
-        def _decode_timezone(src_value__: Any) -> CustomObjectDateTriggerTimezone | Unset:
-            _timezone = src_value__
-            timezone: CustomObjectDateTriggerTimezone | Unset
-            if isinstance(_timezone, Unset):
-                timezone = UNSET
-            else:
-                timezone = check_custom_object_date_trigger_timezone(_timezone)
-
-            return timezone
-
-        def _decode_trigger_days(src_value__: Any) -> list[CustomObjectDateTriggerTriggerDaysType0Item] | None | Unset:
-            def _parse_trigger_days(data: object) -> list[CustomObjectDateTriggerTriggerDaysType0Item] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    trigger_days_type_0 = []
-                    _trigger_days_type_0 = data
-                    for trigger_days_type_0_item_data in _trigger_days_type_0:
-                        trigger_days_type_0_item = check_custom_object_date_trigger_trigger_days_type_0_item(
-                            trigger_days_type_0_item_data
-                        )
-
-                        trigger_days_type_0.append(trigger_days_type_0_item)
-
-                    return trigger_days_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            trigger_days = _parse_trigger_days(src_value__)
-
-            return trigger_days
+                return trigger_days_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "date_field_type": ("date_field_type", _decode_date_field_type),
-                "timedelta_unit_before_date": ("timedelta_unit_before_date", _decode_timedelta_unit_before_date),
-                "recurrence_frequency": ("recurrence_frequency", _decode_recurrence_frequency),
-                "timezone": ("timezone", _decode_timezone),
-                "trigger_days": ("trigger_days", _decode_trigger_days),
+                "type_": ("type", check_custom_object_date_trigger_type),
+                "date_field_type": ("date_field_type", check_custom_object_date_trigger_date_field_type),
+                "timedelta_unit_before_date": (
+                    "timedelta_unit_before_date",
+                    check_custom_object_date_trigger_timedelta_unit_before_date,
+                ),
+                "recurrence_frequency": ("recurrence_frequency", check_custom_object_date_trigger_recurrence_frequency),
+                "timezone": ("timezone", check_custom_object_date_trigger_timezone),
+                "trigger_days": ("trigger_days", _parse_trigger_days),
             },
             copied={
                 "custom_object_label": "custom_object_label",
@@ -280,19 +242,3 @@ class CustomObjectDateTrigger(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.custom_object_relationship_source_type import (
     CustomObjectRelationshipSourceType,
     check_custom_object_relationship_source_type,
@@ -21,7 +29,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CustomObjectRelationshipSource(LazyModel):
+class CustomObjectRelationshipSource(LazyModel, AdditionalProperties):
     """
     Attributes:
         source_id (str): Data source ULID ID Example: 01JT8ZFT0RD24A0XPXQVNBBB04.
@@ -92,35 +100,25 @@ class CustomObjectRelationshipSource(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> CustomObjectRelationshipSourceType:
-            type_ = check_custom_object_relationship_source_type(src_value__)
+        def _parse_update_strategy(data: object) -> CustomObjectRelationshipSourceUpdateStrategy | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                update_strategy_type_1 = check_custom_object_relationship_source_update_strategy(data)
 
-            return type_
-
-        def _decode_update_strategy(src_value__: Any) -> CustomObjectRelationshipSourceUpdateStrategy | None | Unset:
-            def _parse_update_strategy(data: object) -> CustomObjectRelationshipSourceUpdateStrategy | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    update_strategy_type_1 = check_custom_object_relationship_source_update_strategy(data)
-
-                    return update_strategy_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            update_strategy = _parse_update_strategy(src_value__)
-
-            return update_strategy
+                return update_strategy_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "update_strategy": ("update_strategy", _decode_update_strategy),
+                "type_": ("type", check_custom_object_relationship_source_type),
+                "update_strategy": ("update_strategy", _parse_update_strategy),
             },
             copied={
                 "source_id": "source_id",
@@ -142,19 +140,3 @@ class CustomObjectRelationshipSource(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

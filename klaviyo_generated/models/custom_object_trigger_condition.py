@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.custom_object_trigger_condition_type import (
     CustomObjectTriggerConditionType,
     check_custom_object_trigger_condition_type,
@@ -30,7 +38,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CustomObjectTriggerCondition(LazyModel):
+class CustomObjectTriggerCondition(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (CustomObjectTriggerConditionType):
@@ -125,10 +133,106 @@ class CustomObjectTriggerCondition(LazyModel):
         from ..models.static_date_range_filter import StaticDateRangeFilter  # noqa: PLC0415
         from ..models.string_operator_string_filter import StringOperatorStringFilter  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> CustomObjectTriggerConditionType:
-            type_ = check_custom_object_trigger_condition_type(src_value__)
+        def _parse_filter(
+            data: object,
+        ) -> (
+            BooleanFilter
+            | ExistenceOperatorExistenceFilter
+            | ListContainsOperatorListContainsFilter
+            | ListLengthFilter
+            | NumericOperatorNumericFilter
+            | NumericRangeFilter
+            | RelativeDateOperatorBaseRelativeDateFilter
+            | RelativeDateRangeFilter
+            | StaticDateFilter
+            | StaticDateRangeFilter
+            | StringOperatorStringFilter
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_0 = StringOperatorStringFilter.from_dict(data)
 
-            return type_
+                return filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_1 = NumericOperatorNumericFilter.from_dict(data)
+
+                return filter_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_2 = NumericRangeFilter.from_dict(data)
+
+                return filter_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_3 = BooleanFilter.from_dict(data)
+
+                return filter_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_4 = StaticDateFilter.from_dict(data)
+
+                return filter_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_5 = StaticDateRangeFilter.from_dict(data)
+
+                return filter_type_5
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_6 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
+
+                return filter_type_6
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_7 = RelativeDateRangeFilter.from_dict(data)
+
+                return filter_type_7
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_8 = ListContainsOperatorListContainsFilter.from_dict(data)
+
+                return filter_type_8
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_9 = ListLengthFilter.from_dict(data)
+
+                return filter_type_9
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            filter_type_10 = ExistenceOperatorExistenceFilter.from_dict(data)
+
+            return filter_type_10
 
         def _decode_filter(
             src_value__: Any,
@@ -145,107 +249,6 @@ class CustomObjectTriggerCondition(LazyModel):
             | StaticDateRangeFilter
             | StringOperatorStringFilter
         ):
-            def _parse_filter(
-                data: object,
-            ) -> (
-                BooleanFilter
-                | ExistenceOperatorExistenceFilter
-                | ListContainsOperatorListContainsFilter
-                | ListLengthFilter
-                | NumericOperatorNumericFilter
-                | NumericRangeFilter
-                | RelativeDateOperatorBaseRelativeDateFilter
-                | RelativeDateRangeFilter
-                | StaticDateFilter
-                | StaticDateRangeFilter
-                | StringOperatorStringFilter
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_0 = StringOperatorStringFilter.from_dict(data)
-
-                    return filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_1 = NumericOperatorNumericFilter.from_dict(data)
-
-                    return filter_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_2 = NumericRangeFilter.from_dict(data)
-
-                    return filter_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_3 = BooleanFilter.from_dict(data)
-
-                    return filter_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_4 = StaticDateFilter.from_dict(data)
-
-                    return filter_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_5 = StaticDateRangeFilter.from_dict(data)
-
-                    return filter_type_5
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_6 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
-
-                    return filter_type_6
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_7 = RelativeDateRangeFilter.from_dict(data)
-
-                    return filter_type_7
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_8 = ListContainsOperatorListContainsFilter.from_dict(data)
-
-                    return filter_type_8
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_9 = ListLengthFilter.from_dict(data)
-
-                    return filter_type_9
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_10 = ExistenceOperatorExistenceFilter.from_dict(data)
-
-                return filter_type_10
-
             filter: (
                 BooleanFilter
                 | ExistenceOperatorExistenceFilter
@@ -273,7 +276,7 @@ class CustomObjectTriggerCondition(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_custom_object_trigger_condition_type),
                 "filter": ("filter", _decode_filter),
             },
             copied={
@@ -291,19 +294,3 @@ class CustomObjectTriggerCondition(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

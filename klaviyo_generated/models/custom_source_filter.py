@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.custom_source_filter_field import CustomSourceFilterField, check_custom_source_filter_field
 
 if TYPE_CHECKING:
@@ -16,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CustomSourceFilter(LazyModel):
+class CustomSourceFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         field (CustomSourceFilterField):
@@ -59,20 +66,10 @@ class CustomSourceFilter(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.equals_string_filter import EqualsStringFilter  # noqa: PLC0415
 
-        def _decode_field(src_value__: Any) -> CustomSourceFilterField:
-            field = check_custom_source_filter_field(src_value__)
-
-            return field
-
-        def _decode_filter(src_value__: Any) -> EqualsStringFilter:
-            filter = EqualsStringFilter.from_dict(src_value__)
-
-            return filter
-
         return LazyTable(
             fields={
-                "field": ("field", _decode_field),
-                "filter": ("filter", _decode_filter),
+                "field": ("field", check_custom_source_filter_field),
+                "filter": ("filter", EqualsStringFilter.from_dict),
             },
             copied={},
             known=(
@@ -85,19 +82,3 @@ class CustomSourceFilter(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,11 +10,18 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CustomTimeframe(LazyModel):
+class CustomTimeframe(LazyModel, AdditionalProperties):
     """
     Attributes:
         start (datetime.datetime): A datetime that represents the start of a custom time frame. Offset is ignored and
@@ -60,20 +67,10 @@ class CustomTimeframe(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_start(src_value__: Any) -> datetime.datetime:
-            start = parse_datetime(src_value__)
-
-            return start
-
-        def _decode_end(src_value__: Any) -> datetime.datetime:
-            end = parse_datetime(src_value__)
-
-            return end
-
         return LazyTable(
             fields={
-                "start": ("start", _decode_start),
-                "end": ("end", _decode_end),
+                "start": ("start", parse_datetime),
+                "end": ("end", parse_datetime),
             },
             copied={},
             known=(
@@ -86,19 +83,3 @@ class CustomTimeframe(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

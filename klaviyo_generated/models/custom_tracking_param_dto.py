@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -19,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CustomTrackingParamDTO(LazyModel):
+class CustomTrackingParamDTO(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (str): The name of the custom tracking parameter
@@ -94,34 +102,34 @@ class CustomTrackingParamDTO(LazyModel):
         from ..models.flow_tracking_setting_dynamic_param import FlowTrackingSettingDynamicParam  # noqa: PLC0415
         from ..models.flow_tracking_setting_static_param import FlowTrackingSettingStaticParam  # noqa: PLC0415
 
+        def _parse_flow(
+            data: object,
+        ) -> FlowTrackingSettingDynamicParam | FlowTrackingSettingStaticParam | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                flow_type_0 = FlowTrackingSettingDynamicParam.from_dict(data)
+
+                return flow_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                flow_type_1 = FlowTrackingSettingStaticParam.from_dict(data)
+
+                return flow_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_flow(
             src_value__: Any,
         ) -> FlowTrackingSettingDynamicParam | FlowTrackingSettingStaticParam | None | Unset:
-            def _parse_flow(
-                data: object,
-            ) -> FlowTrackingSettingDynamicParam | FlowTrackingSettingStaticParam | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    flow_type_0 = FlowTrackingSettingDynamicParam.from_dict(data)
-
-                    return flow_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    flow_type_1 = FlowTrackingSettingStaticParam.from_dict(data)
-
-                    return flow_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             flow: FlowTrackingSettingDynamicParam | FlowTrackingSettingStaticParam | None | Unset
             match src_value__:
                 case {"type": "dynamic"}:
@@ -133,34 +141,34 @@ class CustomTrackingParamDTO(LazyModel):
 
             return flow
 
+        def _parse_campaign(
+            data: object,
+        ) -> CampaignTrackingSettingDynamicParam | CampaignTrackingSettingStaticParam | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                campaign_type_0 = CampaignTrackingSettingDynamicParam.from_dict(data)
+
+                return campaign_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                campaign_type_1 = CampaignTrackingSettingStaticParam.from_dict(data)
+
+                return campaign_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_campaign(
             src_value__: Any,
         ) -> CampaignTrackingSettingDynamicParam | CampaignTrackingSettingStaticParam | None | Unset:
-            def _parse_campaign(
-                data: object,
-            ) -> CampaignTrackingSettingDynamicParam | CampaignTrackingSettingStaticParam | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    campaign_type_0 = CampaignTrackingSettingDynamicParam.from_dict(data)
-
-                    return campaign_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    campaign_type_1 = CampaignTrackingSettingStaticParam.from_dict(data)
-
-                    return campaign_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             campaign: CampaignTrackingSettingDynamicParam | CampaignTrackingSettingStaticParam | None | Unset
             match src_value__:
                 case {"type": "dynamic"}:
@@ -188,19 +196,3 @@ class CustomTrackingParamDTO(LazyModel):
             required=("name",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.data_source_create_query_resource_object_attributes_visibility import (
     DataSourceCreateQueryResourceObjectAttributesVisibility,
     check_data_source_create_query_resource_object_attributes_visibility,
@@ -17,7 +25,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class DataSourceCreateQueryResourceObjectAttributes(LazyModel):
+class DataSourceCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         title (str): The title of the data source. Must be between 1 and 255 characters and unique within the namespace.
@@ -86,33 +94,24 @@ class DataSourceCreateQueryResourceObjectAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_visibility(
-            src_value__: Any,
-        ) -> DataSourceCreateQueryResourceObjectAttributesVisibility | None | Unset:
-            def _parse_visibility(
-                data: object,
-            ) -> DataSourceCreateQueryResourceObjectAttributesVisibility | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    visibility_type_1 = check_data_source_create_query_resource_object_attributes_visibility(data)
+        def _parse_visibility(data: object) -> DataSourceCreateQueryResourceObjectAttributesVisibility | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                visibility_type_1 = check_data_source_create_query_resource_object_attributes_visibility(data)
 
-                    return visibility_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            visibility = _parse_visibility(src_value__)
-
-            return visibility
+                return visibility_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "visibility": ("visibility", _decode_visibility),
+                "visibility": ("visibility", _parse_visibility),
             },
             copied={
                 "title": "title",
@@ -128,19 +127,3 @@ class DataSourceCreateQueryResourceObjectAttributes(LazyModel):
             required=("title",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

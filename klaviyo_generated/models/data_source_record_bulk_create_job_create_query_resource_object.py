@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.data_source_record_bulk_create_job_enum import (
     DataSourceRecordBulkCreateJobEnum,
     check_data_source_record_bulk_create_job_enum,
@@ -25,7 +32,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class DataSourceRecordBulkCreateJobCreateQueryResourceObject(LazyModel):
+class DataSourceRecordBulkCreateJobCreateQueryResourceObject(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (DataSourceRecordBulkCreateJobEnum):
@@ -81,35 +88,17 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObject(LazyModel):
             DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> DataSourceRecordBulkCreateJobEnum:
-            type_ = check_data_source_record_bulk_create_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes:
-            attributes = DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(
-            src_value__: Any,
-        ) -> DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships.from_dict(
-                    _relationships
-                )
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_data_source_record_bulk_create_job_enum),
+                "attributes": (
+                    "attributes",
+                    DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes.from_dict,
+                ),
+                "relationships": (
+                    "relationships",
+                    DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships.from_dict,
+                ),
             },
             copied={},
             known=(
@@ -123,19 +112,3 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObject(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes(LazyModel):
+class DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         data_source_records (DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0 |
@@ -66,54 +71,33 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributes(LazyModel
             DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0,  # noqa: PLC0415
         )
 
-        def _decode_data_source_records(
-            src_value__: Any,
+        def _parse_data_source_records(
+            data: object,
         ) -> DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0 | None | Unset:
-            def _parse_data_source_records(
-                data: object,
-            ) -> DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    data_source_records_type_0 = DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0.from_dict(
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                data_source_records_type_0 = (
+                    DataSourceRecordBulkCreateJobCreateQueryResourceObjectAttributesDataSourceRecordsType0.from_dict(
                         data
                     )
+                )
 
-                    return data_source_records_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            data_source_records = _parse_data_source_records(src_value__)
-
-            return data_source_records
+                return data_source_records_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "data_source_records": ("data-source-records", _decode_data_source_records),
+                "data_source_records": ("data-source-records", _parse_data_source_records),
             },
             copied={},
             known=("data-source-records",),
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships(LazyModel):
+class DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         data_source (DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSource | Unset):
@@ -54,42 +59,15 @@ class DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationships(LazyMo
             DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSource,  # noqa: PLC0415
         )
 
-        def _decode_data_source(
-            src_value__: Any,
-        ) -> DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSource | Unset:
-            _data_source = src_value__
-            data_source: DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSource | Unset
-            if isinstance(_data_source, Unset):
-                data_source = UNSET
-            else:
-                data_source = DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSource.from_dict(
-                    _data_source
-                )
-
-            return data_source
-
         return LazyTable(
             fields={
-                "data_source": ("data-source", _decode_data_source),
+                "data_source": (
+                    "data-source",
+                    DataSourceRecordBulkCreateJobCreateQueryResourceObjectRelationshipsDataSource.from_dict,
+                ),
             },
             copied={},
             known=("data-source",),
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

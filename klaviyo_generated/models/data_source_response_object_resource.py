@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.data_source_enum import DataSourceEnum, check_data_source_enum
 
 if TYPE_CHECKING:
@@ -17,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class DataSourceResponseObjectResource(LazyModel):
+class DataSourceResponseObjectResource(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (DataSourceEnum):
@@ -78,26 +86,11 @@ class DataSourceResponseObjectResource(LazyModel):
         from ..models.data_source_response_object_resource_attributes import DataSourceResponseObjectResourceAttributes  # noqa: PLC0415
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> DataSourceEnum:
-            type_ = check_data_source_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> DataSourceResponseObjectResourceAttributes:
-            attributes = DataSourceResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
+                "type_": ("type", check_data_source_enum),
+                "attributes": ("attributes", DataSourceResponseObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
             },
             copied={
                 "id": "id",
@@ -116,19 +109,3 @@ class DataSourceResponseObjectResource(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.data_source_response_object_resource_attributes_visibility import (
     DataSourceResponseObjectResourceAttributesVisibility,
     check_data_source_response_object_resource_attributes_visibility,
@@ -16,7 +24,7 @@ from ..models.data_source_response_object_resource_attributes_visibility import 
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class DataSourceResponseObjectResourceAttributes(LazyModel):
+class DataSourceResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         title (str): The title of the data source Example: My Data Source.
@@ -77,14 +85,9 @@ class DataSourceResponseObjectResourceAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_visibility(src_value__: Any) -> DataSourceResponseObjectResourceAttributesVisibility:
-            visibility = check_data_source_response_object_resource_attributes_visibility(src_value__)
-
-            return visibility
-
         return LazyTable(
             fields={
-                "visibility": ("visibility", _decode_visibility),
+                "visibility": ("visibility", check_data_source_response_object_resource_attributes_visibility),
             },
             copied={
                 "title": "title",
@@ -105,19 +108,3 @@ class DataSourceResponseObjectResourceAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.date_properties_display_device_item import (
     DatePropertiesDisplayDeviceItem,
     check_date_properties_display_device_item,
@@ -20,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class DateProperties(LazyModel):
+class DateProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         property_name (str):
@@ -156,30 +164,25 @@ class DateProperties(LazyModel):
 
             return display_device
 
-        def _decode_error_messages(src_value__: Any) -> ErrorMessages | None | Unset:
-            def _parse_error_messages(data: object) -> ErrorMessages | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    error_messages_type_1 = ErrorMessages.from_dict(data)
+        def _parse_error_messages(data: object) -> ErrorMessages | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                error_messages_type_1 = ErrorMessages.from_dict(data)
 
-                    return error_messages_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            error_messages = _parse_error_messages(src_value__)
-
-            return error_messages
+                return error_messages_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "display_device": ("display_device", _decode_display_device),
-                "error_messages": ("error_messages", _decode_error_messages),
+                "error_messages": ("error_messages", _parse_error_messages),
             },
             copied={
                 "property_name": "property_name",
@@ -204,19 +207,3 @@ class DateProperties(LazyModel):
             required=("property_name",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,13 +8,18 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.device_properties_device import DevicePropertiesDevice, check_device_properties_device
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class DeviceProperties(LazyModel):
+class DeviceProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         device (DevicePropertiesDevice | Unset): Enumeration for mobile and desktop. Default: 'desktop'. Example:
@@ -48,38 +53,12 @@ class DeviceProperties(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_device(src_value__: Any) -> DevicePropertiesDevice | Unset:
-            _device = src_value__
-            device: DevicePropertiesDevice | Unset
-            if isinstance(_device, Unset):
-                device = UNSET
-            else:
-                device = check_device_properties_device(_device)
-
-            return device
-
         return LazyTable(
             fields={
-                "device": ("device", _decode_device),
+                "device": ("device", check_device_properties_device),
             },
             copied={},
             known=("device",),
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.display_options_show_on import DisplayOptionsShowOn, check_display_options_show_on
 from ..types import UNSET, Unset
 
@@ -19,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class DisplayOptions(LazyModel):
+class DisplayOptions(LazyModel, AdditionalProperties):
     """
     Attributes:
         show_on (DisplayOptionsShowOn | None | Unset): Show on.
@@ -106,92 +111,72 @@ class DisplayOptions(LazyModel):
         from ..models.display_options_layout_config_type_0 import DisplayOptionsLayoutConfigType0  # noqa: PLC0415
         from ..models.visibility import Visibility  # noqa: PLC0415
 
-        def _decode_show_on(src_value__: Any) -> DisplayOptionsShowOn | None | Unset:
-            def _parse_show_on(data: object) -> DisplayOptionsShowOn | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    show_on_type_1 = check_display_options_show_on(data)
+        def _parse_show_on(data: object) -> DisplayOptionsShowOn | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                show_on_type_1 = check_display_options_show_on(data)
 
-                    return show_on_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return show_on_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            show_on = _parse_show_on(src_value__)
+        def _parse_content_repeat(data: object) -> ContentRepeatV1 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                content_repeat_type_1 = ContentRepeatV1.from_dict(data)
 
-            return show_on
+                return content_repeat_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_content_repeat(src_value__: Any) -> ContentRepeatV1 | None | Unset:
-            def _parse_content_repeat(data: object) -> ContentRepeatV1 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    content_repeat_type_1 = ContentRepeatV1.from_dict(data)
+        def _parse_visibility(data: object) -> None | Unset | Visibility:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                visibility_type_1 = Visibility.from_dict(data)
 
-                    return content_repeat_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return visibility_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            content_repeat = _parse_content_repeat(src_value__)
+        def _parse_layout_config(data: object) -> DisplayOptionsLayoutConfigType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                layout_config_type_0 = DisplayOptionsLayoutConfigType0.from_dict(data)
 
-            return content_repeat
-
-        def _decode_visibility(src_value__: Any) -> None | Unset | Visibility:
-            def _parse_visibility(data: object) -> None | Unset | Visibility:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    visibility_type_1 = Visibility.from_dict(data)
-
-                    return visibility_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            visibility = _parse_visibility(src_value__)
-
-            return visibility
-
-        def _decode_layout_config(src_value__: Any) -> DisplayOptionsLayoutConfigType0 | None | Unset:
-            def _parse_layout_config(data: object) -> DisplayOptionsLayoutConfigType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    layout_config_type_0 = DisplayOptionsLayoutConfigType0.from_dict(data)
-
-                    return layout_config_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            layout_config = _parse_layout_config(src_value__)
-
-            return layout_config
+                return layout_config_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "show_on": ("show_on", _decode_show_on),
-                "content_repeat": ("content_repeat", _decode_content_repeat),
-                "visibility": ("visibility", _decode_visibility),
-                "layout_config": ("layout_config", _decode_layout_config),
+                "show_on": ("show_on", _parse_show_on),
+                "content_repeat": ("content_repeat", _parse_content_repeat),
+                "visibility": ("visibility", _parse_visibility),
+                "layout_config": ("layout_config", _parse_layout_config),
             },
             copied={
                 "layout_type": "layout_type",
@@ -206,19 +191,3 @@ class DisplayOptions(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.drop_shadow_block_styles_shadow_color import (
     DropShadowBlockStylesShadowColor,
     check_drop_shadow_block_styles_shadow_color,
@@ -17,7 +22,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class DropShadowBlockStyles(LazyModel):
+class DropShadowBlockStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         block_background_color (None | str | Unset):
@@ -104,29 +109,24 @@ class DropShadowBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_shadow_color(src_value__: Any) -> DropShadowBlockStylesShadowColor | None | Unset:
-            def _parse_shadow_color(data: object) -> DropShadowBlockStylesShadowColor | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    shadow_color_type_1 = check_drop_shadow_block_styles_shadow_color(data)
+        def _parse_shadow_color(data: object) -> DropShadowBlockStylesShadowColor | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                shadow_color_type_1 = check_drop_shadow_block_styles_shadow_color(data)
 
-                    return shadow_color_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            shadow_color = _parse_shadow_color(src_value__)
-
-            return shadow_color
+                return shadow_color_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "shadow_color": ("shadow_color", _decode_shadow_color),
+                "shadow_color": ("shadow_color", _parse_shadow_color),
             },
             copied={
                 "block_background_color": "block_background_color",
@@ -148,19 +148,3 @@ class DropShadowBlockStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

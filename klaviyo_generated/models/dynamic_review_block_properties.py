@@ -8,7 +8,14 @@ from typing import Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.dynamic_review_block_properties_fallback_content_type import (
     DynamicReviewBlockPropertiesFallbackContentType,
     check_dynamic_review_block_properties_fallback_content_type,
@@ -29,7 +36,7 @@ from ..types import UNSET, Unset, strict_enums
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class DynamicReviewBlockProperties(LazyModel):
+class DynamicReviewBlockProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         dynamic (Literal[True]):
@@ -215,105 +222,79 @@ class DynamicReviewBlockProperties(LazyModel):
                 raise ValueError(f"dynamic must match const True, got '{dynamic}'")
             return dynamic
 
-        def _decode_verified_badge_language(
-            src_value__: Any,
+        def _parse_verified_badge_language(
+            data: object,
         ) -> DynamicReviewBlockPropertiesVerifiedBadgeLanguage | None | Unset:
-            def _parse_verified_badge_language(
-                data: object,
-            ) -> DynamicReviewBlockPropertiesVerifiedBadgeLanguage | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    verified_badge_language_type_1 = check_dynamic_review_block_properties_verified_badge_language(data)
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                verified_badge_language_type_1 = check_dynamic_review_block_properties_verified_badge_language(data)
 
-                    return verified_badge_language_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return verified_badge_language_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            verified_badge_language = _parse_verified_badge_language(src_value__)
+        def _parse_fallback_options(data: object) -> DynamicReviewBlockPropertiesFallbackOptions | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                fallback_options_type_1 = check_dynamic_review_block_properties_fallback_options(data)
 
-            return verified_badge_language
+                return fallback_options_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_fallback_options(src_value__: Any) -> DynamicReviewBlockPropertiesFallbackOptions | None | Unset:
-            def _parse_fallback_options(data: object) -> DynamicReviewBlockPropertiesFallbackOptions | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    fallback_options_type_1 = check_dynamic_review_block_properties_fallback_options(data)
-
-                    return fallback_options_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            fallback_options = _parse_fallback_options(src_value__)
-
-            return fallback_options
-
-        def _decode_fallback_content_type(
-            src_value__: Any,
+        def _parse_fallback_content_type(
+            data: object,
         ) -> DynamicReviewBlockPropertiesFallbackContentType | None | Unset:
-            def _parse_fallback_content_type(
-                data: object,
-            ) -> DynamicReviewBlockPropertiesFallbackContentType | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    fallback_content_type_type_1 = check_dynamic_review_block_properties_fallback_content_type(data)
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                fallback_content_type_type_1 = check_dynamic_review_block_properties_fallback_content_type(data)
 
-                    return fallback_content_type_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return fallback_content_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            fallback_content_type = _parse_fallback_content_type(src_value__)
-
-            return fallback_content_type
-
-        def _decode_product_selection_mode(
-            src_value__: Any,
+        def _parse_product_selection_mode(
+            data: object,
         ) -> DynamicReviewBlockPropertiesProductSelectionMode | None | Unset:
-            def _parse_product_selection_mode(
-                data: object,
-            ) -> DynamicReviewBlockPropertiesProductSelectionMode | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    product_selection_mode_type_1 = check_dynamic_review_block_properties_product_selection_mode(data)
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                product_selection_mode_type_1 = check_dynamic_review_block_properties_product_selection_mode(data)
 
-                    return product_selection_mode_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            product_selection_mode = _parse_product_selection_mode(src_value__)
-
-            return product_selection_mode
+                return product_selection_mode_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "dynamic": ("dynamic", _decode_dynamic),
-                "verified_badge_language": ("verified_badge_language", _decode_verified_badge_language),
-                "fallback_options": ("fallback_options", _decode_fallback_options),
-                "fallback_content_type": ("fallback_content_type", _decode_fallback_content_type),
-                "product_selection_mode": ("product_selection_mode", _decode_product_selection_mode),
+                "verified_badge_language": ("verified_badge_language", _parse_verified_badge_language),
+                "fallback_options": ("fallback_options", _parse_fallback_options),
+                "fallback_content_type": ("fallback_content_type", _parse_fallback_content_type),
+                "product_selection_mode": ("product_selection_mode", _parse_product_selection_mode),
             },
             copied={
                 "show_rating": "show_rating",
@@ -351,19 +332,3 @@ class DynamicReviewBlockProperties(LazyModel):
             required=("dynamic",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

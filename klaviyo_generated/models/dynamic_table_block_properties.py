@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset, strict_enums
 
 if TYPE_CHECKING:
@@ -16,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class DynamicTableBlockProperties(LazyModel):
+class DynamicTableBlockProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         dynamic (Literal[True]):
@@ -109,30 +116,25 @@ class DynamicTableBlockProperties(LazyModel):
                 raise ValueError(f"dynamic must match const True, got '{dynamic}'")
             return dynamic
 
-        def _decode_row_content_repeat(src_value__: Any) -> ContentRepeatV1 | None | Unset:
-            def _parse_row_content_repeat(data: object) -> ContentRepeatV1 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    row_content_repeat_type_1 = ContentRepeatV1.from_dict(data)
+        def _parse_row_content_repeat(data: object) -> ContentRepeatV1 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                row_content_repeat_type_1 = ContentRepeatV1.from_dict(data)
 
-                    return row_content_repeat_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            row_content_repeat = _parse_row_content_repeat(src_value__)
-
-            return row_content_repeat
+                return row_content_repeat_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "dynamic": ("dynamic", _decode_dynamic),
-                "row_content_repeat": ("row_content_repeat", _decode_row_content_repeat),
+                "row_content_repeat": ("row_content_repeat", _parse_row_content_repeat),
             },
             copied={
                 "num_columns": "num_columns",
@@ -151,19 +153,3 @@ class DynamicTableBlockProperties(LazyModel):
             required=("dynamic",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

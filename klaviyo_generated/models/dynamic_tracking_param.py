@@ -8,13 +8,21 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.dynamic_tracking_param_type import DynamicTrackingParamType, check_dynamic_tracking_param_type
 from ..models.dynamic_tracking_param_value import DynamicTrackingParamValue, check_dynamic_tracking_param_value
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class DynamicTrackingParam(LazyModel):
+class DynamicTrackingParam(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (DynamicTrackingParamType): The type of the tracking parameter
@@ -67,20 +75,10 @@ class DynamicTrackingParam(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> DynamicTrackingParamType:
-            type_ = check_dynamic_tracking_param_type(src_value__)
-
-            return type_
-
-        def _decode_value(src_value__: Any) -> DynamicTrackingParamValue:
-            value = check_dynamic_tracking_param_value(src_value__)
-
-            return value
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "value": ("value", _decode_value),
+                "type_": ("type", check_dynamic_tracking_param_type),
+                "value": ("value", check_dynamic_tracking_param_value),
             },
             copied={
                 "name": "name",
@@ -97,19 +95,3 @@ class DynamicTrackingParam(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,7 +22,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class EmailChannel(LazyModel):
+class EmailChannel(LazyModel, AdditionalProperties):
     """
     Attributes:
         marketing (EmailMarketing | None | Unset): The email marketing subscription.
@@ -72,50 +77,40 @@ class EmailChannel(LazyModel):
         from ..models.email_marketing import EmailMarketing  # noqa: PLC0415
         from ..models.open_tracking_consent import OpenTrackingConsent  # noqa: PLC0415
 
-        def _decode_marketing(src_value__: Any) -> EmailMarketing | None | Unset:
-            def _parse_marketing(data: object) -> EmailMarketing | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    marketing_type_1 = EmailMarketing.from_dict(data)
+        def _parse_marketing(data: object) -> EmailMarketing | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                marketing_type_1 = EmailMarketing.from_dict(data)
 
-                    return marketing_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return marketing_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            marketing = _parse_marketing(src_value__)
+        def _parse_open_tracking(data: object) -> None | OpenTrackingConsent | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                open_tracking_type_1 = OpenTrackingConsent.from_dict(data)
 
-            return marketing
-
-        def _decode_open_tracking(src_value__: Any) -> None | OpenTrackingConsent | Unset:
-            def _parse_open_tracking(data: object) -> None | OpenTrackingConsent | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    open_tracking_type_1 = OpenTrackingConsent.from_dict(data)
-
-                    return open_tracking_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            open_tracking = _parse_open_tracking(src_value__)
-
-            return open_tracking
+                return open_tracking_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "marketing": ("marketing", _decode_marketing),
-                "open_tracking": ("open_tracking", _decode_open_tracking),
+                "marketing": ("marketing", _parse_marketing),
+                "open_tracking": ("open_tracking", _parse_open_tracking),
             },
             copied={},
             known=(
@@ -125,19 +120,3 @@ class EmailChannel(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class EmailMarketing(LazyModel):
+class EmailMarketing(LazyModel, AdditionalProperties):
     """
     Attributes:
         can_receive_email_marketing (bool): Whether or not this profile has implicit consent to receive email marketing.
@@ -177,104 +185,84 @@ class EmailMarketing(LazyModel):
         from ..models.email_marketing_list_suppression import EmailMarketingListSuppression  # noqa: PLC0415
         from ..models.email_marketing_suppression import EmailMarketingSuppression  # noqa: PLC0415
 
-        def _decode_consent_timestamp(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_consent_timestamp(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    consent_timestamp_type_0 = parse_datetime(data)
+        def _parse_consent_timestamp(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                consent_timestamp_type_0 = parse_datetime(data)
 
-                    return consent_timestamp_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return consent_timestamp_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            consent_timestamp = _parse_consent_timestamp(src_value__)
+        def _parse_last_updated(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                last_updated_type_0 = parse_datetime(data)
 
-            return consent_timestamp
+                return last_updated_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_last_updated(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_last_updated(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    last_updated_type_0 = parse_datetime(data)
+        def _parse_suppression(data: object) -> list[EmailMarketingSuppression] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                suppression_type_0 = []
+                _suppression_type_0 = data
+                for suppression_type_0_item_data in _suppression_type_0:
+                    suppression_type_0_item = EmailMarketingSuppression.from_dict(suppression_type_0_item_data)
 
-                    return last_updated_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                    suppression_type_0.append(suppression_type_0_item)
 
-            last_updated = _parse_last_updated(src_value__)
+                return suppression_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            return last_updated
+        def _parse_list_suppressions(data: object) -> list[EmailMarketingListSuppression] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                list_suppressions_type_0 = []
+                _list_suppressions_type_0 = data
+                for list_suppressions_type_0_item_data in _list_suppressions_type_0:
+                    list_suppressions_type_0_item = EmailMarketingListSuppression.from_dict(
+                        list_suppressions_type_0_item_data
+                    )
 
-        def _decode_suppression(src_value__: Any) -> list[EmailMarketingSuppression] | None | Unset:
-            def _parse_suppression(data: object) -> list[EmailMarketingSuppression] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    suppression_type_0 = []
-                    _suppression_type_0 = data
-                    for suppression_type_0_item_data in _suppression_type_0:
-                        suppression_type_0_item = EmailMarketingSuppression.from_dict(suppression_type_0_item_data)
+                    list_suppressions_type_0.append(list_suppressions_type_0_item)
 
-                        suppression_type_0.append(suppression_type_0_item)
-
-                    return suppression_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            suppression = _parse_suppression(src_value__)
-
-            return suppression
-
-        def _decode_list_suppressions(src_value__: Any) -> list[EmailMarketingListSuppression] | None | Unset:
-            def _parse_list_suppressions(data: object) -> list[EmailMarketingListSuppression] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    list_suppressions_type_0 = []
-                    _list_suppressions_type_0 = data
-                    for list_suppressions_type_0_item_data in _list_suppressions_type_0:
-                        list_suppressions_type_0_item = EmailMarketingListSuppression.from_dict(
-                            list_suppressions_type_0_item_data
-                        )
-
-                        list_suppressions_type_0.append(list_suppressions_type_0_item)
-
-                    return list_suppressions_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            list_suppressions = _parse_list_suppressions(src_value__)
-
-            return list_suppressions
+                return list_suppressions_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "consent_timestamp": ("consent_timestamp", _decode_consent_timestamp),
-                "last_updated": ("last_updated", _decode_last_updated),
-                "suppression": ("suppression", _decode_suppression),
-                "list_suppressions": ("list_suppressions", _decode_list_suppressions),
+                "consent_timestamp": ("consent_timestamp", _parse_consent_timestamp),
+                "last_updated": ("last_updated", _parse_last_updated),
+                "suppression": ("suppression", _parse_suppression),
+                "list_suppressions": ("list_suppressions", _parse_list_suppressions),
             },
             copied={
                 "can_receive_email_marketing": "can_receive_email_marketing",
@@ -302,19 +290,3 @@ class EmailMarketing(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

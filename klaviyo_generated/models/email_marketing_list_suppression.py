@@ -10,11 +10,19 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class EmailMarketingListSuppression(LazyModel):
+class EmailMarketingListSuppression(LazyModel, AdditionalProperties):
     """
     Attributes:
         list_id (str): The ID of list to which the suppression applies. Example: Y6nRLr.
@@ -70,14 +78,9 @@ class EmailMarketingListSuppression(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_timestamp(src_value__: Any) -> datetime.datetime:
-            timestamp = parse_datetime(src_value__)
-
-            return timestamp
-
         return LazyTable(
             fields={
-                "timestamp": ("timestamp", _decode_timestamp),
+                "timestamp": ("timestamp", parse_datetime),
             },
             copied={
                 "list_id": "list_id",
@@ -95,19 +98,3 @@ class EmailMarketingListSuppression(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

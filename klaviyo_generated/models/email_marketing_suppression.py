@@ -10,7 +10,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.email_marketing_suppression_reason import (
     EmailMarketingSuppressionReason,
     check_email_marketing_suppression_reason,
@@ -18,7 +25,7 @@ from ..models.email_marketing_suppression_reason import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class EmailMarketingSuppression(LazyModel):
+class EmailMarketingSuppression(LazyModel, AdditionalProperties):
     """
     Attributes:
         reason (EmailMarketingSuppressionReason): The reason the profile was suppressed. Example: HARD_BOUNCE.
@@ -62,20 +69,10 @@ class EmailMarketingSuppression(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_reason(src_value__: Any) -> EmailMarketingSuppressionReason:
-            reason = check_email_marketing_suppression_reason(src_value__)
-
-            return reason
-
-        def _decode_timestamp(src_value__: Any) -> datetime.datetime:
-            timestamp = parse_datetime(src_value__)
-
-            return timestamp
-
         return LazyTable(
             fields={
-                "reason": ("reason", _decode_reason),
-                "timestamp": ("timestamp", _decode_timestamp),
+                "reason": ("reason", check_email_marketing_suppression_reason),
+                "timestamp": ("timestamp", parse_datetime),
             },
             copied={},
             known=(
@@ -88,19 +85,3 @@ class EmailMarketingSuppression(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.email_message_definition_channel import (
     EmailMessageDefinitionChannel,
     check_email_message_definition_channel,
@@ -20,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class EmailMessageDefinition(LazyModel):
+class EmailMessageDefinition(LazyModel, AdditionalProperties):
     """
     Attributes:
         channel (EmailMessageDefinitionChannel):
@@ -80,35 +87,25 @@ class EmailMessageDefinition(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.email_content import EmailContent  # noqa: PLC0415
 
-        def _decode_channel(src_value__: Any) -> EmailMessageDefinitionChannel:
-            channel = check_email_message_definition_channel(src_value__)
+        def _parse_content(data: object) -> EmailContent | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                content_type_1 = EmailContent.from_dict(data)
 
-            return channel
-
-        def _decode_content(src_value__: Any) -> EmailContent | None | Unset:
-            def _parse_content(data: object) -> EmailContent | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    content_type_1 = EmailContent.from_dict(data)
-
-                    return content_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            content = _parse_content(src_value__)
-
-            return content
+                return content_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "channel": ("channel", _decode_channel),
-                "content": ("content", _decode_content),
+                "channel": ("channel", check_email_message_definition_channel),
+                "content": ("content", _parse_content),
             },
             copied={
                 "label": "label",
@@ -121,19 +118,3 @@ class EmailMessageDefinition(LazyModel):
             required=("channel",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

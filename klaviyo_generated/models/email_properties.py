@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.email_properties_display_device_item import (
     EmailPropertiesDisplayDeviceItem,
     check_email_properties_display_device_item,
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class EmailProperties(LazyModel):
+class EmailProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         display_device (list[EmailPropertiesDisplayDeviceItem] | Unset):
@@ -140,41 +145,26 @@ class EmailProperties(LazyModel):
 
             return display_device
 
-        def _decode_error_messages(src_value__: Any) -> ErrorMessages | None | Unset:
-            def _parse_error_messages(data: object) -> ErrorMessages | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    error_messages_type_1 = ErrorMessages.from_dict(data)
+        def _parse_error_messages(data: object) -> ErrorMessages | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                error_messages_type_1 = ErrorMessages.from_dict(data)
 
-                    return error_messages_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            error_messages = _parse_error_messages(src_value__)
-
-            return error_messages
-
-        def _decode_property_name(src_value__: Any) -> EmailPropertiesPropertyName | Unset:
-            _property_name = src_value__
-            property_name: EmailPropertiesPropertyName | Unset
-            if isinstance(_property_name, Unset):
-                property_name = UNSET
-            else:
-                property_name = check_email_properties_property_name(_property_name)
-
-            return property_name
+                return error_messages_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "display_device": ("display_device", _decode_display_device),
-                "error_messages": ("error_messages", _decode_error_messages),
-                "property_name": ("property_name", _decode_property_name),
+                "error_messages": ("error_messages", _parse_error_messages),
+                "property_name": ("property_name", check_email_properties_property_name),
             },
             copied={
                 "classname": "classname",
@@ -196,19 +186,3 @@ class EmailProperties(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.encoded_form_response_object_resource_attributes_status import (
     EncodedFormResponseObjectResourceAttributesStatus,
     check_encoded_form_response_object_resource_attributes_status,
@@ -21,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class EncodedFormResponseObjectResourceAttributes(LazyModel):
+class EncodedFormResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         status (EncodedFormResponseObjectResourceAttributesStatus): The status of the form. Example: draft.
@@ -97,32 +105,12 @@ class EncodedFormResponseObjectResourceAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.form_definition import FormDefinition  # noqa: PLC0415
 
-        def _decode_status(src_value__: Any) -> EncodedFormResponseObjectResourceAttributesStatus:
-            status = check_encoded_form_response_object_resource_attributes_status(src_value__)
-
-            return status
-
-        def _decode_definition(src_value__: Any) -> FormDefinition:
-            definition = FormDefinition.from_dict(src_value__)
-
-            return definition
-
-        def _decode_created_at(src_value__: Any) -> datetime.datetime:
-            created_at = parse_datetime(src_value__)
-
-            return created_at
-
-        def _decode_updated_at(src_value__: Any) -> datetime.datetime:
-            updated_at = parse_datetime(src_value__)
-
-            return updated_at
-
         return LazyTable(
             fields={
-                "status": ("status", _decode_status),
-                "definition": ("definition", _decode_definition),
-                "created_at": ("created_at", _decode_created_at),
-                "updated_at": ("updated_at", _decode_updated_at),
+                "status": ("status", check_encoded_form_response_object_resource_attributes_status),
+                "definition": ("definition", FormDefinition.from_dict),
+                "created_at": ("created_at", parse_datetime),
+                "updated_at": ("updated_at", parse_datetime),
             },
             copied={
                 "ab_test": "ab_test",
@@ -146,19 +134,3 @@ class EncodedFormResponseObjectResourceAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,11 +8,16 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class EventCreateQueryV2ResourceObjectAttributesProperties(LazyModel):
+class EventCreateQueryV2ResourceObjectAttributesProperties(LazyModel, AdditionalProperties):
     """Properties of this event (must not exceed 400 properties). The size of the event payload must not exceed 5 MB,
     and each string cannot be larger than 100 KB. For a full list of data limits on event payloads,
     see [Limitations](https://developers.klaviyo.com/en/reference/events_api_overview#limitations).
@@ -54,19 +59,3 @@ class EventCreateQueryV2ResourceObjectAttributesProperties(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class EventResponseObjectResourceAttributes(LazyModel):
+class EventResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         timestamp (int | None | Unset): Event timestamp in seconds
@@ -96,54 +101,42 @@ class EventResponseObjectResourceAttributes(LazyModel):
             EventResponseObjectResourceAttributesEventPropertiesType0,  # noqa: PLC0415
         )
 
-        def _decode_event_properties(
-            src_value__: Any,
+        def _parse_event_properties(
+            data: object,
         ) -> EventResponseObjectResourceAttributesEventPropertiesType0 | None | Unset:
-            def _parse_event_properties(
-                data: object,
-            ) -> EventResponseObjectResourceAttributesEventPropertiesType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    event_properties_type_0 = EventResponseObjectResourceAttributesEventPropertiesType0.from_dict(data)
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                event_properties_type_0 = EventResponseObjectResourceAttributesEventPropertiesType0.from_dict(data)
 
-                    return event_properties_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return event_properties_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            event_properties = _parse_event_properties(src_value__)
+        def _parse_datetime_(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                datetime_type_0 = parse_datetime(data)
 
-            return event_properties
-
-        def _decode_datetime_(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_datetime_(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    datetime_type_0 = parse_datetime(data)
-
-                    return datetime_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            datetime_ = _parse_datetime_(src_value__)
-
-            return datetime_
+                return datetime_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "event_properties": ("event_properties", _decode_event_properties),
-                "datetime_": ("datetime", _decode_datetime_),
+                "event_properties": ("event_properties", _parse_event_properties),
+                "datetime_": ("datetime", _parse_datetime_),
             },
             copied={
                 "timestamp": "timestamp",
@@ -158,19 +151,3 @@ class EventResponseObjectResourceAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -24,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class EventResponseObjectResourceRelationships(LazyModel):
+class EventResponseObjectResourceRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         profile (EventResponseObjectResourceRelationshipsProfile | Unset):
@@ -82,41 +87,11 @@ class EventResponseObjectResourceRelationships(LazyModel):
             EventResponseObjectResourceRelationshipsProfile,  # noqa: PLC0415
         )
 
-        def _decode_profile(src_value__: Any) -> EventResponseObjectResourceRelationshipsProfile | Unset:
-            _profile = src_value__
-            profile: EventResponseObjectResourceRelationshipsProfile | Unset
-            if isinstance(_profile, Unset):
-                profile = UNSET
-            else:
-                profile = EventResponseObjectResourceRelationshipsProfile.from_dict(_profile)
-
-            return profile
-
-        def _decode_metric(src_value__: Any) -> EventResponseObjectResourceRelationshipsMetric | Unset:
-            _metric = src_value__
-            metric: EventResponseObjectResourceRelationshipsMetric | Unset
-            if isinstance(_metric, Unset):
-                metric = UNSET
-            else:
-                metric = EventResponseObjectResourceRelationshipsMetric.from_dict(_metric)
-
-            return metric
-
-        def _decode_attributions(src_value__: Any) -> EventResponseObjectResourceRelationshipsAttributions | Unset:
-            _attributions = src_value__
-            attributions: EventResponseObjectResourceRelationshipsAttributions | Unset
-            if isinstance(_attributions, Unset):
-                attributions = UNSET
-            else:
-                attributions = EventResponseObjectResourceRelationshipsAttributions.from_dict(_attributions)
-
-            return attributions
-
         return LazyTable(
             fields={
-                "profile": ("profile", _decode_profile),
-                "metric": ("metric", _decode_metric),
-                "attributions": ("attributions", _decode_attributions),
+                "profile": ("profile", EventResponseObjectResourceRelationshipsProfile.from_dict),
+                "metric": ("metric", EventResponseObjectResourceRelationshipsMetric.from_dict),
+                "attributions": ("attributions", EventResponseObjectResourceRelationshipsAttributions.from_dict),
             },
             copied={},
             known=(
@@ -127,19 +102,3 @@ class EventResponseObjectResourceRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

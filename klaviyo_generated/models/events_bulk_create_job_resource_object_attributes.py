@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.events_bulk_create_job_resource_object_attributes_events_bulk_create import (
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class EventsBulkCreateJobResourceObjectAttributes(LazyModel):
+class EventsBulkCreateJobResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         events_bulk_create (EventsBulkCreateJobResourceObjectAttributesEventsBulkCreate):
@@ -56,33 +63,15 @@ class EventsBulkCreateJobResourceObjectAttributes(LazyModel):
             EventsBulkCreateJobResourceObjectAttributesEventsBulkCreate,  # noqa: PLC0415
         )
 
-        def _decode_events_bulk_create(src_value__: Any) -> EventsBulkCreateJobResourceObjectAttributesEventsBulkCreate:
-            events_bulk_create = EventsBulkCreateJobResourceObjectAttributesEventsBulkCreate.from_dict(src_value__)
-
-            return events_bulk_create
-
         return LazyTable(
             fields={
-                "events_bulk_create": ("events-bulk-create", _decode_events_bulk_create),
+                "events_bulk_create": (
+                    "events-bulk-create",
+                    EventsBulkCreateJobResourceObjectAttributesEventsBulkCreate.from_dict,
+                ),
             },
             copied={},
             known=("events-bulk-create",),
             required=("events-bulk-create",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class EventsBulkCreateQueryResourceObjectAttributes(LazyModel):
+class EventsBulkCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         profile (EventsBulkCreateQueryResourceObjectAttributesProfile):
@@ -81,20 +88,10 @@ class EventsBulkCreateQueryResourceObjectAttributes(LazyModel):
             EventsBulkCreateQueryResourceObjectAttributesProfile,  # noqa: PLC0415
         )
 
-        def _decode_profile(src_value__: Any) -> EventsBulkCreateQueryResourceObjectAttributesProfile:
-            profile = EventsBulkCreateQueryResourceObjectAttributesProfile.from_dict(src_value__)
-
-            return profile
-
-        def _decode_events(src_value__: Any) -> EventsBulkCreateQueryResourceObjectAttributesEvents:
-            events = EventsBulkCreateQueryResourceObjectAttributesEvents.from_dict(src_value__)
-
-            return events
-
         return LazyTable(
             fields={
-                "profile": ("profile", _decode_profile),
-                "events": ("events", _decode_events),
+                "profile": ("profile", EventsBulkCreateQueryResourceObjectAttributesProfile.from_dict),
+                "events": ("events", EventsBulkCreateQueryResourceObjectAttributesEvents.from_dict),
             },
             copied={
                 "backfill": "backfill",
@@ -110,19 +107,3 @@ class EventsBulkCreateQueryResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

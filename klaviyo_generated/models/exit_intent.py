@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.exit_intent_type import ExitIntentType, check_exit_intent_type
 from ..types import UNSET, Unset
 
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ExitIntent(LazyModel):
+class ExitIntent(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ExitIntentType):
@@ -71,25 +78,10 @@ class ExitIntent(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.trigger_base_properties import TriggerBaseProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ExitIntentType:
-            type_ = check_exit_intent_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> TriggerBaseProperties | Unset:
-            _properties = src_value__
-            properties: TriggerBaseProperties | Unset
-            if isinstance(_properties, Unset):
-                properties = UNSET
-            else:
-                properties = TriggerBaseProperties.from_dict(_properties)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_exit_intent_type),
+                "properties": ("properties", TriggerBaseProperties.from_dict),
             },
             copied={
                 "id": "id",
@@ -102,19 +94,3 @@ class ExitIntent(LazyModel):
             required=("type",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

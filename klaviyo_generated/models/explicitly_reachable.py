@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.explicitly_reachable_reachable_status import (
     ExplicitlyReachableReachableStatus,
     check_explicitly_reachable_reachable_status,
@@ -23,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ExplicitlyReachable(LazyModel):
+class ExplicitlyReachable(LazyModel, AdditionalProperties):
     """
     Attributes:
         reachable_status (ExplicitlyReachableReachableStatus):
@@ -79,11 +86,6 @@ class ExplicitlyReachable(LazyModel):
         from ..models.method_filter import MethodFilter  # noqa: PLC0415
         from ..models.recorded_date_filter import RecordedDateFilter  # noqa: PLC0415
 
-        def _decode_reachable_status(src_value__: Any) -> ExplicitlyReachableReachableStatus:
-            reachable_status = check_explicitly_reachable_reachable_status(src_value__)
-
-            return reachable_status
-
         def _decode_filters(
             src_value__: Any,
         ) -> list[EffectiveDateFilter | FormSubscribeFilter | MethodFilter | RecordedDateFilter]:
@@ -132,7 +134,7 @@ class ExplicitlyReachable(LazyModel):
 
         return LazyTable(
             fields={
-                "reachable_status": ("reachable_status", _decode_reachable_status),
+                "reachable_status": ("reachable_status", check_explicitly_reachable_reachable_status),
                 "filters": ("filters", _decode_filters),
             },
             copied={},
@@ -146,19 +148,3 @@ class ExplicitlyReachable(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.fixed_timer_configuration_timezone import (
     FixedTimerConfigurationTimezone,
     check_fixed_timer_configuration_timezone,
@@ -20,7 +27,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class FixedTimerConfiguration(LazyModel):
+class FixedTimerConfiguration(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (FixedTimerConfigurationType):
@@ -76,41 +83,26 @@ class FixedTimerConfiguration(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> FixedTimerConfigurationType:
-            type_ = check_fixed_timer_configuration_type(src_value__)
+        def _parse_end_time(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                end_time_type_0 = parse_datetime(data)
 
-            return type_
-
-        def _decode_timezone(src_value__: Any) -> FixedTimerConfigurationTimezone:
-            timezone = check_fixed_timer_configuration_timezone(src_value__)
-
-            return timezone
-
-        def _decode_end_time(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_end_time(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    end_time_type_0 = parse_datetime(data)
-
-                    return end_time_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            end_time = _parse_end_time(src_value__)
-
-            return end_time
+                return end_time_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "timezone": ("timezone", _decode_timezone),
-                "end_time": ("end_time", _decode_end_time),
+                "type_": ("type", check_fixed_timer_configuration_type),
+                "timezone": ("timezone", check_fixed_timer_configuration_timezone),
+                "end_time": ("end_time", _parse_end_time),
             },
             copied={},
             known=(
@@ -124,19 +116,3 @@ class FixedTimerConfiguration(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -37,7 +42,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class FlowActionEncodedResponseObjectResourceAttributes(LazyModel):
+class FlowActionEncodedResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         created (datetime.datetime | None | Unset):  Example: 2022-11-08T00:00:00+00:00.
@@ -172,45 +177,227 @@ class FlowActionEncodedResponseObjectResourceAttributes(LazyModel):
         from ..models.trigger_branch_action import TriggerBranchAction  # noqa: PLC0415
         from ..models.update_profile_action import UpdateProfileAction  # noqa: PLC0415
 
-        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_created(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    created_type_0 = parse_datetime(data)
+        def _parse_created(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                created_type_0 = parse_datetime(data)
 
-                    return created_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return created_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = _parse_created(src_value__)
+        def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                updated_type_0 = parse_datetime(data)
 
-            return created
+                return updated_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    updated_type_0 = parse_datetime(data)
+        def _parse_definition(
+            data: object,
+        ) -> (
+            AbTestAction
+            | ActionOutputSplitAction
+            | BackInStockDelayAction
+            | CodeAction
+            | ConditionalBranchAction
+            | ContentExperimentAction
+            | CountdownDelayAction
+            | InternalServiceAction
+            | ListUpdateAction
+            | MultiBranchSplitAction
+            | None
+            | SendEmailAction
+            | SendInternalAlertAction
+            | SendPushNotificationAction
+            | SendSmsAction
+            | SendWebhookAction
+            | SendWhatsAppAction
+            | TargetDateAction
+            | TimeDelayAction
+            | TriggerBranchAction
+            | Unset
+            | UpdateProfileAction
+        ):
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_0 = ActionOutputSplitAction.from_dict(data)
 
-                    return updated_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return definition_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_1 = BackInStockDelayAction.from_dict(data)
 
-            updated = _parse_updated(src_value__)
+                return definition_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_2 = ConditionalBranchAction.from_dict(data)
 
-            return updated
+                return definition_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_3 = ContentExperimentAction.from_dict(data)
+
+                return definition_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_4 = SendEmailAction.from_dict(data)
+
+                return definition_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_5 = SendPushNotificationAction.from_dict(data)
+
+                return definition_type_5
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_6 = SendSmsAction.from_dict(data)
+
+                return definition_type_6
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_7 = SendWebhookAction.from_dict(data)
+
+                return definition_type_7
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_8 = SendInternalAlertAction.from_dict(data)
+
+                return definition_type_8
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_9 = SendWhatsAppAction.from_dict(data)
+
+                return definition_type_9
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_10 = TimeDelayAction.from_dict(data)
+
+                return definition_type_10
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_11 = TriggerBranchAction.from_dict(data)
+
+                return definition_type_11
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_12 = UpdateProfileAction.from_dict(data)
+
+                return definition_type_12
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_13 = TargetDateAction.from_dict(data)
+
+                return definition_type_13
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_14 = CountdownDelayAction.from_dict(data)
+
+                return definition_type_14
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_15 = AbTestAction.from_dict(data)
+
+                return definition_type_15
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_16 = InternalServiceAction.from_dict(data)
+
+                return definition_type_16
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_17 = CodeAction.from_dict(data)
+
+                return definition_type_17
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_18 = MultiBranchSplitAction.from_dict(data)
+
+                return definition_type_18
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_19 = ListUpdateAction.from_dict(data)
+
+                return definition_type_19
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_definition(
             src_value__: Any,
@@ -238,198 +425,6 @@ class FlowActionEncodedResponseObjectResourceAttributes(LazyModel):
             | Unset
             | UpdateProfileAction
         ):
-            def _parse_definition(
-                data: object,
-            ) -> (
-                AbTestAction
-                | ActionOutputSplitAction
-                | BackInStockDelayAction
-                | CodeAction
-                | ConditionalBranchAction
-                | ContentExperimentAction
-                | CountdownDelayAction
-                | InternalServiceAction
-                | ListUpdateAction
-                | MultiBranchSplitAction
-                | None
-                | SendEmailAction
-                | SendInternalAlertAction
-                | SendPushNotificationAction
-                | SendSmsAction
-                | SendWebhookAction
-                | SendWhatsAppAction
-                | TargetDateAction
-                | TimeDelayAction
-                | TriggerBranchAction
-                | Unset
-                | UpdateProfileAction
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_0 = ActionOutputSplitAction.from_dict(data)
-
-                    return definition_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_1 = BackInStockDelayAction.from_dict(data)
-
-                    return definition_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_2 = ConditionalBranchAction.from_dict(data)
-
-                    return definition_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_3 = ContentExperimentAction.from_dict(data)
-
-                    return definition_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_4 = SendEmailAction.from_dict(data)
-
-                    return definition_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_5 = SendPushNotificationAction.from_dict(data)
-
-                    return definition_type_5
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_6 = SendSmsAction.from_dict(data)
-
-                    return definition_type_6
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_7 = SendWebhookAction.from_dict(data)
-
-                    return definition_type_7
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_8 = SendInternalAlertAction.from_dict(data)
-
-                    return definition_type_8
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_9 = SendWhatsAppAction.from_dict(data)
-
-                    return definition_type_9
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_10 = TimeDelayAction.from_dict(data)
-
-                    return definition_type_10
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_11 = TriggerBranchAction.from_dict(data)
-
-                    return definition_type_11
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_12 = UpdateProfileAction.from_dict(data)
-
-                    return definition_type_12
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_13 = TargetDateAction.from_dict(data)
-
-                    return definition_type_13
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_14 = CountdownDelayAction.from_dict(data)
-
-                    return definition_type_14
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_15 = AbTestAction.from_dict(data)
-
-                    return definition_type_15
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_16 = InternalServiceAction.from_dict(data)
-
-                    return definition_type_16
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_17 = CodeAction.from_dict(data)
-
-                    return definition_type_17
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_18 = MultiBranchSplitAction.from_dict(data)
-
-                    return definition_type_18
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_19 = ListUpdateAction.from_dict(data)
-
-                    return definition_type_19
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             definition: (
                 AbTestAction
                 | ActionOutputSplitAction
@@ -502,8 +497,8 @@ class FlowActionEncodedResponseObjectResourceAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "created": ("created", _decode_created),
-                "updated": ("updated", _decode_updated),
+                "created": ("created", _parse_created),
+                "updated": ("updated", _parse_updated),
                 "definition": ("definition", _decode_definition),
             },
             copied={},
@@ -515,19 +510,3 @@ class FlowActionEncodedResponseObjectResourceAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

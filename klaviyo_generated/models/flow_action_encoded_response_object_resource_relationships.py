@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class FlowActionEncodedResponseObjectResourceRelationships(LazyModel):
+class FlowActionEncodedResponseObjectResourceRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         flow (FlowActionEncodedResponseObjectResourceRelationshipsFlow | Unset):
@@ -68,34 +73,13 @@ class FlowActionEncodedResponseObjectResourceRelationships(LazyModel):
             FlowActionEncodedResponseObjectResourceRelationshipsFlowMessages,  # noqa: PLC0415
         )
 
-        def _decode_flow(src_value__: Any) -> FlowActionEncodedResponseObjectResourceRelationshipsFlow | Unset:
-            _flow = src_value__
-            flow: FlowActionEncodedResponseObjectResourceRelationshipsFlow | Unset
-            if isinstance(_flow, Unset):
-                flow = UNSET
-            else:
-                flow = FlowActionEncodedResponseObjectResourceRelationshipsFlow.from_dict(_flow)
-
-            return flow
-
-        def _decode_flow_messages(
-            src_value__: Any,
-        ) -> FlowActionEncodedResponseObjectResourceRelationshipsFlowMessages | Unset:
-            _flow_messages = src_value__
-            flow_messages: FlowActionEncodedResponseObjectResourceRelationshipsFlowMessages | Unset
-            if isinstance(_flow_messages, Unset):
-                flow_messages = UNSET
-            else:
-                flow_messages = FlowActionEncodedResponseObjectResourceRelationshipsFlowMessages.from_dict(
-                    _flow_messages
-                )
-
-            return flow_messages
-
         return LazyTable(
             fields={
-                "flow": ("flow", _decode_flow),
-                "flow_messages": ("flow-messages", _decode_flow_messages),
+                "flow": ("flow", FlowActionEncodedResponseObjectResourceRelationshipsFlow.from_dict),
+                "flow_messages": (
+                    "flow-messages",
+                    FlowActionEncodedResponseObjectResourceRelationshipsFlowMessages.from_dict,
+                ),
             },
             copied={},
             known=(
@@ -105,19 +89,3 @@ class FlowActionEncodedResponseObjectResourceRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

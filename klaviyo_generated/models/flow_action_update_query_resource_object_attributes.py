@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -35,7 +42,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class FlowActionUpdateQueryResourceObjectAttributes(LazyModel):
+class FlowActionUpdateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         definition (AbTestAction | ActionOutputSplitAction | BackInStockDelayAction | CodeAction |
@@ -141,6 +148,188 @@ class FlowActionUpdateQueryResourceObjectAttributes(LazyModel):
         from ..models.trigger_branch_action import TriggerBranchAction  # noqa: PLC0415
         from ..models.update_profile_action import UpdateProfileAction  # noqa: PLC0415
 
+        def _parse_definition(
+            data: object,
+        ) -> (
+            AbTestAction
+            | ActionOutputSplitAction
+            | BackInStockDelayAction
+            | CodeAction
+            | ConditionalBranchAction
+            | ContentExperimentAction
+            | CountdownDelayAction
+            | InternalServiceAction
+            | ListUpdateAction
+            | MultiBranchSplitAction
+            | SendEmailAction
+            | SendInternalAlertAction
+            | SendPushNotificationAction
+            | SendSmsAction
+            | SendWebhookAction
+            | SendWhatsAppAction
+            | TargetDateAction
+            | TimeDelayAction
+            | TriggerBranchAction
+            | UpdateProfileAction
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_0 = ActionOutputSplitAction.from_dict(data)
+
+                return definition_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_1 = BackInStockDelayAction.from_dict(data)
+
+                return definition_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_2 = ConditionalBranchAction.from_dict(data)
+
+                return definition_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_3 = ContentExperimentAction.from_dict(data)
+
+                return definition_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_4 = SendEmailAction.from_dict(data)
+
+                return definition_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_5 = SendPushNotificationAction.from_dict(data)
+
+                return definition_type_5
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_6 = SendSmsAction.from_dict(data)
+
+                return definition_type_6
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_7 = SendWebhookAction.from_dict(data)
+
+                return definition_type_7
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_8 = SendInternalAlertAction.from_dict(data)
+
+                return definition_type_8
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_9 = SendWhatsAppAction.from_dict(data)
+
+                return definition_type_9
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_10 = TimeDelayAction.from_dict(data)
+
+                return definition_type_10
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_11 = TriggerBranchAction.from_dict(data)
+
+                return definition_type_11
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_12 = UpdateProfileAction.from_dict(data)
+
+                return definition_type_12
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_13 = TargetDateAction.from_dict(data)
+
+                return definition_type_13
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_14 = CountdownDelayAction.from_dict(data)
+
+                return definition_type_14
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_15 = AbTestAction.from_dict(data)
+
+                return definition_type_15
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_16 = InternalServiceAction.from_dict(data)
+
+                return definition_type_16
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_17 = CodeAction.from_dict(data)
+
+                return definition_type_17
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_18 = MultiBranchSplitAction.from_dict(data)
+
+                return definition_type_18
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            definition_type_19 = ListUpdateAction.from_dict(data)
+
+            return definition_type_19
+
         def _decode_definition(
             src_value__: Any,
         ) -> (
@@ -165,188 +354,6 @@ class FlowActionUpdateQueryResourceObjectAttributes(LazyModel):
             | TriggerBranchAction
             | UpdateProfileAction
         ):
-            def _parse_definition(
-                data: object,
-            ) -> (
-                AbTestAction
-                | ActionOutputSplitAction
-                | BackInStockDelayAction
-                | CodeAction
-                | ConditionalBranchAction
-                | ContentExperimentAction
-                | CountdownDelayAction
-                | InternalServiceAction
-                | ListUpdateAction
-                | MultiBranchSplitAction
-                | SendEmailAction
-                | SendInternalAlertAction
-                | SendPushNotificationAction
-                | SendSmsAction
-                | SendWebhookAction
-                | SendWhatsAppAction
-                | TargetDateAction
-                | TimeDelayAction
-                | TriggerBranchAction
-                | UpdateProfileAction
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_0 = ActionOutputSplitAction.from_dict(data)
-
-                    return definition_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_1 = BackInStockDelayAction.from_dict(data)
-
-                    return definition_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_2 = ConditionalBranchAction.from_dict(data)
-
-                    return definition_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_3 = ContentExperimentAction.from_dict(data)
-
-                    return definition_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_4 = SendEmailAction.from_dict(data)
-
-                    return definition_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_5 = SendPushNotificationAction.from_dict(data)
-
-                    return definition_type_5
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_6 = SendSmsAction.from_dict(data)
-
-                    return definition_type_6
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_7 = SendWebhookAction.from_dict(data)
-
-                    return definition_type_7
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_8 = SendInternalAlertAction.from_dict(data)
-
-                    return definition_type_8
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_9 = SendWhatsAppAction.from_dict(data)
-
-                    return definition_type_9
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_10 = TimeDelayAction.from_dict(data)
-
-                    return definition_type_10
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_11 = TriggerBranchAction.from_dict(data)
-
-                    return definition_type_11
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_12 = UpdateProfileAction.from_dict(data)
-
-                    return definition_type_12
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_13 = TargetDateAction.from_dict(data)
-
-                    return definition_type_13
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_14 = CountdownDelayAction.from_dict(data)
-
-                    return definition_type_14
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_15 = AbTestAction.from_dict(data)
-
-                    return definition_type_15
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_16 = InternalServiceAction.from_dict(data)
-
-                    return definition_type_16
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_17 = CodeAction.from_dict(data)
-
-                    return definition_type_17
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_18 = MultiBranchSplitAction.from_dict(data)
-
-                    return definition_type_18
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_19 = ListUpdateAction.from_dict(data)
-
-                return definition_type_19
-
             definition: (
                 AbTestAction
                 | ActionOutputSplitAction
@@ -424,19 +431,3 @@ class FlowActionUpdateQueryResourceObjectAttributes(LazyModel):
             required=("definition",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

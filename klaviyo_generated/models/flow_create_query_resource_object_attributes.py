@@ -8,14 +8,22 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.flow_definition import FlowDefinition
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class FlowCreateQueryResourceObjectAttributes(LazyModel):
+class FlowCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (str): The name of the Flow Example: Welcome Flow.
@@ -63,14 +71,9 @@ class FlowCreateQueryResourceObjectAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_definition import FlowDefinition  # noqa: PLC0415
 
-        def _decode_definition(src_value__: Any) -> FlowDefinition:
-            definition = FlowDefinition.from_dict(src_value__)
-
-            return definition
-
         return LazyTable(
             fields={
-                "definition": ("definition", _decode_definition),
+                "definition": ("definition", FlowDefinition.from_dict),
             },
             copied={
                 "name": "name",
@@ -85,19 +88,3 @@ class FlowCreateQueryResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

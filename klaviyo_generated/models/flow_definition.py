@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -44,7 +52,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class FlowDefinition(LazyModel):
+class FlowDefinition(LazyModel, AdditionalProperties):
     """
     Attributes:
         triggers (list[CustomObjectDateTrigger | ListTrigger | LowInventoryTrigger | MetricTrigger | PriceDropTrigger |
@@ -628,52 +636,42 @@ class FlowDefinition(LazyModel):
 
             return actions
 
-        def _decode_profile_filter(src_value__: Any) -> FlowDefinitionProfileFilterType0 | None | Unset:
-            def _parse_profile_filter(data: object) -> FlowDefinitionProfileFilterType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    profile_filter_type_0 = FlowDefinitionProfileFilterType0.from_dict(data)
+        def _parse_profile_filter(data: object) -> FlowDefinitionProfileFilterType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                profile_filter_type_0 = FlowDefinitionProfileFilterType0.from_dict(data)
 
-                    return profile_filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return profile_filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            profile_filter = _parse_profile_filter(src_value__)
+        def _parse_reentry_criteria(data: object) -> None | ReentryCriteria | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                reentry_criteria_type_1 = ReentryCriteria.from_dict(data)
 
-            return profile_filter
-
-        def _decode_reentry_criteria(src_value__: Any) -> None | ReentryCriteria | Unset:
-            def _parse_reentry_criteria(data: object) -> None | ReentryCriteria | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    reentry_criteria_type_1 = ReentryCriteria.from_dict(data)
-
-                    return reentry_criteria_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            reentry_criteria = _parse_reentry_criteria(src_value__)
-
-            return reentry_criteria
+                return reentry_criteria_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "triggers": ("triggers", _decode_triggers),
                 "actions": ("actions", _decode_actions),
-                "profile_filter": ("profile_filter", _decode_profile_filter),
-                "reentry_criteria": ("reentry_criteria", _decode_reentry_criteria),
+                "profile_filter": ("profile_filter", _parse_profile_filter),
+                "reentry_criteria": ("reentry_criteria", _parse_reentry_criteria),
             },
             copied={
                 "entry_action_id": "entry_action_id",
@@ -692,19 +690,3 @@ class FlowDefinition(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,7 +22,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class FlowEmail(LazyModel):
+class FlowEmail(LazyModel, AdditionalProperties):
     """
     Attributes:
         from_email (None | str | Unset):
@@ -193,55 +198,45 @@ class FlowEmail(LazyModel):
         from ..models.flow_email_additional_filters_type_0 import FlowEmailAdditionalFiltersType0  # noqa: PLC0415
         from ..models.utm_param import UtmParam  # noqa: PLC0415
 
-        def _decode_custom_tracking_params(src_value__: Any) -> list[UtmParam] | None | Unset:
-            def _parse_custom_tracking_params(data: object) -> list[UtmParam] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    custom_tracking_params_type_0 = []
-                    _custom_tracking_params_type_0 = data
-                    for custom_tracking_params_type_0_item_data in _custom_tracking_params_type_0:
-                        custom_tracking_params_type_0_item = UtmParam.from_dict(custom_tracking_params_type_0_item_data)
+        def _parse_custom_tracking_params(data: object) -> list[UtmParam] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                custom_tracking_params_type_0 = []
+                _custom_tracking_params_type_0 = data
+                for custom_tracking_params_type_0_item_data in _custom_tracking_params_type_0:
+                    custom_tracking_params_type_0_item = UtmParam.from_dict(custom_tracking_params_type_0_item_data)
 
-                        custom_tracking_params_type_0.append(custom_tracking_params_type_0_item)
+                    custom_tracking_params_type_0.append(custom_tracking_params_type_0_item)
 
-                    return custom_tracking_params_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return custom_tracking_params_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            custom_tracking_params = _parse_custom_tracking_params(src_value__)
+        def _parse_additional_filters(data: object) -> FlowEmailAdditionalFiltersType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                additional_filters_type_0 = FlowEmailAdditionalFiltersType0.from_dict(data)
 
-            return custom_tracking_params
-
-        def _decode_additional_filters(src_value__: Any) -> FlowEmailAdditionalFiltersType0 | None | Unset:
-            def _parse_additional_filters(data: object) -> FlowEmailAdditionalFiltersType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    additional_filters_type_0 = FlowEmailAdditionalFiltersType0.from_dict(data)
-
-                    return additional_filters_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            additional_filters = _parse_additional_filters(src_value__)
-
-            return additional_filters
+                return additional_filters_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "custom_tracking_params": ("custom_tracking_params", _decode_custom_tracking_params),
-                "additional_filters": ("additional_filters", _decode_additional_filters),
+                "custom_tracking_params": ("custom_tracking_params", _parse_custom_tracking_params),
+                "additional_filters": ("additional_filters", _parse_additional_filters),
             },
             copied={
                 "from_email": "from_email",
@@ -278,19 +273,3 @@ class FlowEmail(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -23,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class FlowMessageEncodedResponseObjectResourceAttributes(LazyModel):
+class FlowMessageEncodedResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         channel (None | str | Unset):
@@ -115,123 +120,104 @@ class FlowMessageEncodedResponseObjectResourceAttributes(LazyModel):
         from ..models.flow_webhook import FlowWebhook  # noqa: PLC0415
         from ..models.flow_whats_app import FlowWhatsApp  # noqa: PLC0415
 
-        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_created(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    created_type_0 = parse_datetime(data)
+        def _parse_created(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                created_type_0 = parse_datetime(data)
 
-                    return created_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return created_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = _parse_created(src_value__)
+        def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                updated_type_0 = parse_datetime(data)
 
-            return created
+                return updated_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    updated_type_0 = parse_datetime(data)
+        def _parse_definition(
+            data: object,
+        ) -> FlowEmail | FlowInternalAlert | FlowPushNotification | FlowSms | FlowWebhook | FlowWhatsApp | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_0 = FlowEmail.from_dict(data)
 
-                    return updated_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return definition_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_1 = FlowInternalAlert.from_dict(data)
 
-            updated = _parse_updated(src_value__)
+                return definition_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_2 = FlowPushNotification.from_dict(data)
 
-            return updated
+                return definition_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_3 = FlowSms.from_dict(data)
+
+                return definition_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_4 = FlowWebhook.from_dict(data)
+
+                return definition_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_5 = FlowWhatsApp.from_dict(data)
+
+                return definition_type_5
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_definition(
             src_value__: Any,
         ) -> FlowEmail | FlowInternalAlert | FlowPushNotification | FlowSms | FlowWebhook | FlowWhatsApp | None | Unset:
-            def _parse_definition(
-                data: object,
-            ) -> (
-                FlowEmail
-                | FlowInternalAlert
-                | FlowPushNotification
-                | FlowSms
-                | FlowWebhook
-                | FlowWhatsApp
-                | None
-                | Unset
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_0 = FlowEmail.from_dict(data)
-
-                    return definition_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_1 = FlowInternalAlert.from_dict(data)
-
-                    return definition_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_2 = FlowPushNotification.from_dict(data)
-
-                    return definition_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_3 = FlowSms.from_dict(data)
-
-                    return definition_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_4 = FlowWebhook.from_dict(data)
-
-                    return definition_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_5 = FlowWhatsApp.from_dict(data)
-
-                    return definition_type_5
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             definition = parse_union(_parse_definition, src_value__)
 
             return definition
 
         return LazyTable(
             fields={
-                "created": ("created", _decode_created),
-                "updated": ("updated", _decode_updated),
+                "created": ("created", _parse_created),
+                "updated": ("updated", _parse_updated),
                 "definition": ("definition", _decode_definition),
             },
             copied={
@@ -246,19 +232,3 @@ class FlowMessageEncodedResponseObjectResourceAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

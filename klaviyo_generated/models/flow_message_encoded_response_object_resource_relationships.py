@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class FlowMessageEncodedResponseObjectResourceRelationships(LazyModel):
+class FlowMessageEncodedResponseObjectResourceRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         flow_action (FlowMessageEncodedResponseObjectResourceRelationshipsFlowAction | Unset):
@@ -68,32 +73,13 @@ class FlowMessageEncodedResponseObjectResourceRelationships(LazyModel):
             FlowMessageEncodedResponseObjectResourceRelationshipsTemplate,  # noqa: PLC0415
         )
 
-        def _decode_flow_action(
-            src_value__: Any,
-        ) -> FlowMessageEncodedResponseObjectResourceRelationshipsFlowAction | Unset:
-            _flow_action = src_value__
-            flow_action: FlowMessageEncodedResponseObjectResourceRelationshipsFlowAction | Unset
-            if isinstance(_flow_action, Unset):
-                flow_action = UNSET
-            else:
-                flow_action = FlowMessageEncodedResponseObjectResourceRelationshipsFlowAction.from_dict(_flow_action)
-
-            return flow_action
-
-        def _decode_template(src_value__: Any) -> FlowMessageEncodedResponseObjectResourceRelationshipsTemplate | Unset:
-            _template = src_value__
-            template: FlowMessageEncodedResponseObjectResourceRelationshipsTemplate | Unset
-            if isinstance(_template, Unset):
-                template = UNSET
-            else:
-                template = FlowMessageEncodedResponseObjectResourceRelationshipsTemplate.from_dict(_template)
-
-            return template
-
         return LazyTable(
             fields={
-                "flow_action": ("flow-action", _decode_flow_action),
-                "template": ("template", _decode_template),
+                "flow_action": (
+                    "flow-action",
+                    FlowMessageEncodedResponseObjectResourceRelationshipsFlowAction.from_dict,
+                ),
+                "template": ("template", FlowMessageEncodedResponseObjectResourceRelationshipsTemplate.from_dict),
             },
             copied={},
             known=(
@@ -103,19 +89,3 @@ class FlowMessageEncodedResponseObjectResourceRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

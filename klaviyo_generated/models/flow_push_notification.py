@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.flow_push_notification_on_open import FlowPushNotificationOnOpen, check_flow_push_notification_on_open
 from ..models.flow_push_notification_push_type import (
     FlowPushNotificationPushType,
@@ -26,7 +34,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class FlowPushNotification(LazyModel):
+class FlowPushNotification(LazyModel, AdditionalProperties):
     """
     Attributes:
         body (str):
@@ -273,139 +281,109 @@ class FlowPushNotification(LazyModel):
         from ..models.push_action_button import PushActionButton  # noqa: PLC0415
         from ..models.static_count import StaticCount  # noqa: PLC0415
 
-        def _decode_badge_options(src_value__: Any) -> Increment | Property | StaticCount | Unset:
-            def _parse_badge_options(data: object) -> Increment | Property | StaticCount | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    badge_options_type_0 = Increment.from_dict(data)
-
-                    return badge_options_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    badge_options_type_1 = StaticCount.from_dict(data)
-
-                    return badge_options_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_badge_options(data: object) -> Increment | Property | StaticCount | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                badge_options_type_2 = Property.from_dict(data)
+                badge_options_type_0 = Increment.from_dict(data)
 
-                return badge_options_type_2
+                return badge_options_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                badge_options_type_1 = StaticCount.from_dict(data)
 
+                return badge_options_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            badge_options_type_2 = Property.from_dict(data)
+
+            return badge_options_type_2
+
+        def _decode_badge_options(src_value__: Any) -> Increment | Property | StaticCount | Unset:
             badge_options = parse_union(_parse_badge_options, src_value__)
 
             return badge_options
 
-        def _decode_on_open(src_value__: Any) -> FlowPushNotificationOnOpen | Unset:
-            _on_open = src_value__
-            on_open: FlowPushNotificationOnOpen | Unset
-            if isinstance(_on_open, Unset):
-                on_open = UNSET
-            else:
-                on_open = check_flow_push_notification_on_open(_on_open)
+        def _parse_push_type(data: object) -> FlowPushNotificationPushType | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                push_type_type_1 = check_flow_push_notification_push_type(data)
 
-            return on_open
+                return push_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_push_type(src_value__: Any) -> FlowPushNotificationPushType | None | Unset:
-            def _parse_push_type(data: object) -> FlowPushNotificationPushType | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    push_type_type_1 = check_flow_push_notification_push_type(data)
+        def _parse_kv_pairs(data: object) -> FlowPushNotificationKvPairsType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                kv_pairs_type_0 = FlowPushNotificationKvPairsType0.from_dict(data)
 
-                    return push_type_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return kv_pairs_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            push_type = _parse_push_type(src_value__)
+        def _parse_additional_filters(data: object) -> FlowPushNotificationAdditionalFiltersType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                additional_filters_type_0 = FlowPushNotificationAdditionalFiltersType0.from_dict(data)
 
-            return push_type
+                return additional_filters_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_kv_pairs(src_value__: Any) -> FlowPushNotificationKvPairsType0 | None | Unset:
-            def _parse_kv_pairs(data: object) -> FlowPushNotificationKvPairsType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    kv_pairs_type_0 = FlowPushNotificationKvPairsType0.from_dict(data)
+        def _parse_action_buttons(data: object) -> list[PushActionButton] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                action_buttons_type_0 = []
+                _action_buttons_type_0 = data
+                for action_buttons_type_0_item_data in _action_buttons_type_0:
+                    action_buttons_type_0_item = PushActionButton.from_dict(action_buttons_type_0_item_data)
 
-                    return kv_pairs_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                    action_buttons_type_0.append(action_buttons_type_0_item)
 
-            kv_pairs = _parse_kv_pairs(src_value__)
-
-            return kv_pairs
-
-        def _decode_additional_filters(src_value__: Any) -> FlowPushNotificationAdditionalFiltersType0 | None | Unset:
-            def _parse_additional_filters(data: object) -> FlowPushNotificationAdditionalFiltersType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    additional_filters_type_0 = FlowPushNotificationAdditionalFiltersType0.from_dict(data)
-
-                    return additional_filters_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            additional_filters = _parse_additional_filters(src_value__)
-
-            return additional_filters
-
-        def _decode_action_buttons(src_value__: Any) -> list[PushActionButton] | None | Unset:
-            def _parse_action_buttons(data: object) -> list[PushActionButton] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    action_buttons_type_0 = []
-                    _action_buttons_type_0 = data
-                    for action_buttons_type_0_item_data in _action_buttons_type_0:
-                        action_buttons_type_0_item = PushActionButton.from_dict(action_buttons_type_0_item_data)
-
-                        action_buttons_type_0.append(action_buttons_type_0_item)
-
-                    return action_buttons_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            action_buttons = _parse_action_buttons(src_value__)
-
-            return action_buttons
+                return action_buttons_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "badge_options": ("badge_options", _decode_badge_options),
-                "on_open": ("on_open", _decode_on_open),
-                "push_type": ("push_type", _decode_push_type),
-                "kv_pairs": ("kv_pairs", _decode_kv_pairs),
-                "additional_filters": ("additional_filters", _decode_additional_filters),
-                "action_buttons": ("action_buttons", _decode_action_buttons),
+                "on_open": ("on_open", check_flow_push_notification_on_open),
+                "push_type": ("push_type", _parse_push_type),
+                "kv_pairs": ("kv_pairs", _parse_kv_pairs),
+                "additional_filters": ("additional_filters", _parse_additional_filters),
+                "action_buttons": ("action_buttons", _parse_action_buttons),
             },
             copied={
                 "body": "body",
@@ -448,19 +426,3 @@ class FlowPushNotification(LazyModel):
             required=("body",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -19,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class FlowSms(LazyModel):
+class FlowSms(LazyModel, AdditionalProperties):
     """
     Attributes:
         body (str):
@@ -248,111 +256,94 @@ class FlowSms(LazyModel):
         from ..models.message_hierarchy_sms_item import MessageHierarchySmsItem  # noqa: PLC0415
         from ..models.utm_param import UtmParam  # noqa: PLC0415
 
-        def _decode_message_hierarchy(
-            src_value__: Any,
+        def _parse_message_hierarchy(
+            data: object,
         ) -> list[MessageHierarchyRcsItem | MessageHierarchySmsItem | str] | None | Unset:
-            def _parse_message_hierarchy(
-                data: object,
-            ) -> list[MessageHierarchyRcsItem | MessageHierarchySmsItem | str] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    message_hierarchy_type_0 = []
-                    _message_hierarchy_type_0 = data
-                    for message_hierarchy_type_0_item_data in _message_hierarchy_type_0:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                message_hierarchy_type_0 = []
+                _message_hierarchy_type_0 = data
+                for message_hierarchy_type_0_item_data in _message_hierarchy_type_0:
 
-                        def _parse_message_hierarchy_type_0_item(
-                            data: object,
-                        ) -> MessageHierarchyRcsItem | MessageHierarchySmsItem | str:
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                message_hierarchy_type_0_item_type_0_type_0 = MessageHierarchyRcsItem.from_dict(data)
+                    def _parse_message_hierarchy_type_0_item(
+                        data: object,
+                    ) -> MessageHierarchyRcsItem | MessageHierarchySmsItem | str:
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            message_hierarchy_type_0_item_type_0_type_0 = MessageHierarchyRcsItem.from_dict(data)
 
-                                return message_hierarchy_type_0_item_type_0_type_0
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                message_hierarchy_type_0_item_type_0_type_1 = MessageHierarchySmsItem.from_dict(data)
+                            return message_hierarchy_type_0_item_type_0_type_0
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            message_hierarchy_type_0_item_type_0_type_1 = MessageHierarchySmsItem.from_dict(data)
 
-                                return message_hierarchy_type_0_item_type_0_type_1
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            if isinstance(data, str):
-                                return data
-                            raise TypeError(f"{type(data).__name__} fits no variant")
+                            return message_hierarchy_type_0_item_type_0_type_1
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        if isinstance(data, str):
+                            return data
+                        raise TypeError(f"{type(data).__name__} fits no variant")
 
-                        message_hierarchy_type_0_item = parse_union(
-                            _parse_message_hierarchy_type_0_item, message_hierarchy_type_0_item_data
-                        )
+                    message_hierarchy_type_0_item = parse_union(
+                        _parse_message_hierarchy_type_0_item, message_hierarchy_type_0_item_data
+                    )
 
-                        message_hierarchy_type_0.append(message_hierarchy_type_0_item)
+                    message_hierarchy_type_0.append(message_hierarchy_type_0_item)
 
-                    return message_hierarchy_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return message_hierarchy_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            message_hierarchy = _parse_message_hierarchy(src_value__)
+        def _parse_custom_tracking_params(data: object) -> list[UtmParam] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                custom_tracking_params_type_0 = []
+                _custom_tracking_params_type_0 = data
+                for custom_tracking_params_type_0_item_data in _custom_tracking_params_type_0:
+                    custom_tracking_params_type_0_item = UtmParam.from_dict(custom_tracking_params_type_0_item_data)
 
-            return message_hierarchy
+                    custom_tracking_params_type_0.append(custom_tracking_params_type_0_item)
 
-        def _decode_custom_tracking_params(src_value__: Any) -> list[UtmParam] | None | Unset:
-            def _parse_custom_tracking_params(data: object) -> list[UtmParam] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    custom_tracking_params_type_0 = []
-                    _custom_tracking_params_type_0 = data
-                    for custom_tracking_params_type_0_item_data in _custom_tracking_params_type_0:
-                        custom_tracking_params_type_0_item = UtmParam.from_dict(custom_tracking_params_type_0_item_data)
+                return custom_tracking_params_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-                        custom_tracking_params_type_0.append(custom_tracking_params_type_0_item)
+        def _parse_additional_filters(data: object) -> FlowSmsAdditionalFiltersType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                additional_filters_type_0 = FlowSmsAdditionalFiltersType0.from_dict(data)
 
-                    return custom_tracking_params_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            custom_tracking_params = _parse_custom_tracking_params(src_value__)
-
-            return custom_tracking_params
-
-        def _decode_additional_filters(src_value__: Any) -> FlowSmsAdditionalFiltersType0 | None | Unset:
-            def _parse_additional_filters(data: object) -> FlowSmsAdditionalFiltersType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    additional_filters_type_0 = FlowSmsAdditionalFiltersType0.from_dict(data)
-
-                    return additional_filters_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            additional_filters = _parse_additional_filters(src_value__)
-
-            return additional_filters
+                return additional_filters_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "message_hierarchy": ("message_hierarchy", _decode_message_hierarchy),
-                "custom_tracking_params": ("custom_tracking_params", _decode_custom_tracking_params),
-                "additional_filters": ("additional_filters", _decode_additional_filters),
+                "message_hierarchy": ("message_hierarchy", _parse_message_hierarchy),
+                "custom_tracking_params": ("custom_tracking_params", _parse_custom_tracking_params),
+                "additional_filters": ("additional_filters", _parse_additional_filters),
             },
             copied={
                 "body": "body",
@@ -394,19 +385,3 @@ class FlowSms(LazyModel):
             required=("body",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

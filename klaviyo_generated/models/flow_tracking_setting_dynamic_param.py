@@ -8,7 +8,14 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.flow_tracking_setting_dynamic_param_type import (
     FlowTrackingSettingDynamicParamType,
     check_flow_tracking_setting_dynamic_param_type,
@@ -20,7 +27,7 @@ from ..models.flow_tracking_setting_dynamic_param_value import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class FlowTrackingSettingDynamicParam(LazyModel):
+class FlowTrackingSettingDynamicParam(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (FlowTrackingSettingDynamicParamType): The type of the tracking parameter
@@ -62,20 +69,10 @@ class FlowTrackingSettingDynamicParam(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> FlowTrackingSettingDynamicParamType:
-            type_ = check_flow_tracking_setting_dynamic_param_type(src_value__)
-
-            return type_
-
-        def _decode_value(src_value__: Any) -> FlowTrackingSettingDynamicParamValue:
-            value = check_flow_tracking_setting_dynamic_param_value(src_value__)
-
-            return value
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "value": ("value", _decode_value),
+                "type_": ("type", check_flow_tracking_setting_dynamic_param_type),
+                "value": ("value", check_flow_tracking_setting_dynamic_param_value),
             },
             copied={},
             known=(
@@ -88,19 +85,3 @@ class FlowTrackingSettingDynamicParam(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

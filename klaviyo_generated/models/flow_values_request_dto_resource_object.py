@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.flow_values_report_enum import FlowValuesReportEnum, check_flow_values_report_enum
 
 if TYPE_CHECKING:
@@ -16,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class FlowValuesRequestDTOResourceObject(LazyModel):
+class FlowValuesRequestDTOResourceObject(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (FlowValuesReportEnum):
@@ -61,20 +68,10 @@ class FlowValuesRequestDTOResourceObject(LazyModel):
             FlowValuesRequestDTOResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> FlowValuesReportEnum:
-            type_ = check_flow_values_report_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> FlowValuesRequestDTOResourceObjectAttributes:
-            attributes = FlowValuesRequestDTOResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_flow_values_report_enum),
+                "attributes": ("attributes", FlowValuesRequestDTOResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(
@@ -87,19 +84,3 @@ class FlowValuesRequestDTOResourceObject(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

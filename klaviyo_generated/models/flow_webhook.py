@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class FlowWebhook(LazyModel):
+class FlowWebhook(LazyModel, AdditionalProperties):
     """
     Attributes:
         url (None | str):
@@ -99,29 +107,24 @@ class FlowWebhook(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_webhook_headers_type_0 import FlowWebhookHeadersType0  # noqa: PLC0415
 
-        def _decode_headers(src_value__: Any) -> FlowWebhookHeadersType0 | None | Unset:
-            def _parse_headers(data: object) -> FlowWebhookHeadersType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    headers_type_0 = FlowWebhookHeadersType0.from_dict(data)
+        def _parse_headers(data: object) -> FlowWebhookHeadersType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                headers_type_0 = FlowWebhookHeadersType0.from_dict(data)
 
-                    return headers_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            headers = _parse_headers(src_value__)
-
-            return headers
+                return headers_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "headers": ("headers", _decode_headers),
+                "headers": ("headers", _parse_headers),
             },
             copied={
                 "url": "url",
@@ -139,19 +142,3 @@ class FlowWebhook(LazyModel):
             required=("url",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,7 +21,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class FlowWhatsApp(LazyModel):
+class FlowWhatsApp(LazyModel, AdditionalProperties):
     """
     Attributes:
         id (None | str | Unset): Not allowed on create.
@@ -110,29 +115,24 @@ class FlowWhatsApp(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_whats_app_additional_filters_type_0 import FlowWhatsAppAdditionalFiltersType0  # noqa: PLC0415
 
-        def _decode_additional_filters(src_value__: Any) -> FlowWhatsAppAdditionalFiltersType0 | None | Unset:
-            def _parse_additional_filters(data: object) -> FlowWhatsAppAdditionalFiltersType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    additional_filters_type_0 = FlowWhatsAppAdditionalFiltersType0.from_dict(data)
+        def _parse_additional_filters(data: object) -> FlowWhatsAppAdditionalFiltersType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                additional_filters_type_0 = FlowWhatsAppAdditionalFiltersType0.from_dict(data)
 
-                    return additional_filters_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            additional_filters = _parse_additional_filters(src_value__)
-
-            return additional_filters
+                return additional_filters_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "additional_filters": ("additional_filters", _decode_additional_filters),
+                "additional_filters": ("additional_filters", _parse_additional_filters),
             },
             copied={
                 "id": "id",
@@ -154,19 +154,3 @@ class FlowWhatsApp(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.flows_profile_metric_condition_measurement import (
     FlowsProfileMetricConditionMeasurement,
     check_flows_profile_metric_condition_measurement,
@@ -32,7 +40,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class FlowsProfileMetricCondition(LazyModel):
+class FlowsProfileMetricCondition(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (FlowsProfileMetricConditionType):
@@ -145,20 +153,70 @@ class FlowsProfileMetricCondition(LazyModel):
         from ..models.static_date_filter import StaticDateFilter  # noqa: PLC0415
         from ..models.static_date_range_filter import StaticDateRangeFilter  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> FlowsProfileMetricConditionType:
-            type_ = check_flows_profile_metric_condition_type(src_value__)
+        def _parse_timeframe_filter(
+            data: object,
+        ) -> (
+            AlltimeDateFilter
+            | RelativeAnniversaryDateFilter
+            | RelativeDateOperatorBaseRelativeDateFilter
+            | RelativeDateRangeFilter
+            | SinceFlowStartDateFilter
+            | StaticDateFilter
+            | StaticDateRangeFilter
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                timeframe_filter_type_0 = StaticDateFilter.from_dict(data)
 
-            return type_
+                return timeframe_filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                timeframe_filter_type_1 = StaticDateRangeFilter.from_dict(data)
 
-        def _decode_measurement(src_value__: Any) -> FlowsProfileMetricConditionMeasurement:
-            measurement = check_flows_profile_metric_condition_measurement(src_value__)
+                return timeframe_filter_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                timeframe_filter_type_2 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
 
-            return measurement
+                return timeframe_filter_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                timeframe_filter_type_3 = RelativeAnniversaryDateFilter.from_dict(data)
 
-        def _decode_measurement_filter(src_value__: Any) -> NumericOperatorNumericFilter:
-            measurement_filter = NumericOperatorNumericFilter.from_dict(src_value__)
+                return timeframe_filter_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                timeframe_filter_type_4 = RelativeDateRangeFilter.from_dict(data)
 
-            return measurement_filter
+                return timeframe_filter_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                timeframe_filter_type_5 = AlltimeDateFilter.from_dict(data)
+
+                return timeframe_filter_type_5
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            timeframe_filter_type_6 = SinceFlowStartDateFilter.from_dict(data)
+
+            return timeframe_filter_type_6
 
         def _decode_timeframe_filter(
             src_value__: Any,
@@ -171,109 +229,37 @@ class FlowsProfileMetricCondition(LazyModel):
             | StaticDateFilter
             | StaticDateRangeFilter
         ):
-            def _parse_timeframe_filter(
-                data: object,
-            ) -> (
-                AlltimeDateFilter
-                | RelativeAnniversaryDateFilter
-                | RelativeDateOperatorBaseRelativeDateFilter
-                | RelativeDateRangeFilter
-                | SinceFlowStartDateFilter
-                | StaticDateFilter
-                | StaticDateRangeFilter
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    timeframe_filter_type_0 = StaticDateFilter.from_dict(data)
-
-                    return timeframe_filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    timeframe_filter_type_1 = StaticDateRangeFilter.from_dict(data)
-
-                    return timeframe_filter_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    timeframe_filter_type_2 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
-
-                    return timeframe_filter_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    timeframe_filter_type_3 = RelativeAnniversaryDateFilter.from_dict(data)
-
-                    return timeframe_filter_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    timeframe_filter_type_4 = RelativeDateRangeFilter.from_dict(data)
-
-                    return timeframe_filter_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    timeframe_filter_type_5 = AlltimeDateFilter.from_dict(data)
-
-                    return timeframe_filter_type_5
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                timeframe_filter_type_6 = SinceFlowStartDateFilter.from_dict(data)
-
-                return timeframe_filter_type_6
-
             timeframe_filter = parse_union(_parse_timeframe_filter, src_value__)
 
             return timeframe_filter
 
-        def _decode_metric_filters(src_value__: Any) -> list[ProfileMetricPropertyFilter] | None | Unset:
-            def _parse_metric_filters(data: object) -> list[ProfileMetricPropertyFilter] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    metric_filters_type_0 = []
-                    _metric_filters_type_0 = data
-                    for metric_filters_type_0_item_data in _metric_filters_type_0:
-                        metric_filters_type_0_item = ProfileMetricPropertyFilter.from_dict(
-                            metric_filters_type_0_item_data
-                        )
+        def _parse_metric_filters(data: object) -> list[ProfileMetricPropertyFilter] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                metric_filters_type_0 = []
+                _metric_filters_type_0 = data
+                for metric_filters_type_0_item_data in _metric_filters_type_0:
+                    metric_filters_type_0_item = ProfileMetricPropertyFilter.from_dict(metric_filters_type_0_item_data)
 
-                        metric_filters_type_0.append(metric_filters_type_0_item)
+                    metric_filters_type_0.append(metric_filters_type_0_item)
 
-                    return metric_filters_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            metric_filters = _parse_metric_filters(src_value__)
-
-            return metric_filters
+                return metric_filters_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "measurement": ("measurement", _decode_measurement),
-                "measurement_filter": ("measurement_filter", _decode_measurement_filter),
+                "type_": ("type", check_flows_profile_metric_condition_type),
+                "measurement": ("measurement", check_flows_profile_metric_condition_measurement),
+                "measurement_filter": ("measurement_filter", NumericOperatorNumericFilter.from_dict),
                 "timeframe_filter": ("timeframe_filter", _decode_timeframe_filter),
-                "metric_filters": ("metric_filters", _decode_metric_filters),
+                "metric_filters": ("metric_filters", _parse_metric_filters),
             },
             copied={
                 "metric_id": "metric_id",
@@ -295,19 +281,3 @@ class FlowsProfileMetricCondition(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.form_create_query_resource_object_attributes_status import (
     FormCreateQueryResourceObjectAttributesStatus,
     check_form_create_query_resource_object_attributes_status,
@@ -19,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class FormCreateQueryResourceObjectAttributes(LazyModel):
+class FormCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         definition (FormDefinition):
@@ -80,20 +88,10 @@ class FormCreateQueryResourceObjectAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.form_definition import FormDefinition  # noqa: PLC0415
 
-        def _decode_definition(src_value__: Any) -> FormDefinition:
-            definition = FormDefinition.from_dict(src_value__)
-
-            return definition
-
-        def _decode_status(src_value__: Any) -> FormCreateQueryResourceObjectAttributesStatus:
-            status = check_form_create_query_resource_object_attributes_status(src_value__)
-
-            return status
-
         return LazyTable(
             fields={
-                "definition": ("definition", _decode_definition),
-                "status": ("status", _decode_status),
+                "definition": ("definition", FormDefinition.from_dict),
+                "status": ("status", check_form_create_query_resource_object_attributes_status),
             },
             copied={
                 "ab_test": "ab_test",
@@ -113,19 +111,3 @@ class FormCreateQueryResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.form_series_request_dto_resource_object_attributes_group_by_type_0_item import (
     FormSeriesRequestDTOResourceObjectAttributesGroupByType0Item,
     check_form_series_request_dto_resource_object_attributes_group_by_type_0_item,
@@ -29,7 +36,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class FormSeriesRequestDTOResourceObjectAttributes(LazyModel):
+class FormSeriesRequestDTOResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         statistics (list[FormSeriesRequestDTOResourceObjectAttributesStatisticsItem]): List of statistics to query for.
@@ -145,70 +152,58 @@ class FormSeriesRequestDTOResourceObjectAttributes(LazyModel):
 
             return statistics
 
-        def _decode_timeframe(src_value__: Any) -> CustomTimeframe | Timeframe:
-            def _parse_timeframe(data: object) -> CustomTimeframe | Timeframe:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    timeframe_type_0 = Timeframe.from_dict(data)
-
-                    return timeframe_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_timeframe(data: object) -> CustomTimeframe | Timeframe:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                timeframe_type_1 = CustomTimeframe.from_dict(data)
+                timeframe_type_0 = Timeframe.from_dict(data)
 
-                return timeframe_type_1
+                return timeframe_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            timeframe_type_1 = CustomTimeframe.from_dict(data)
 
+            return timeframe_type_1
+
+        def _decode_timeframe(src_value__: Any) -> CustomTimeframe | Timeframe:
             timeframe = parse_union(_parse_timeframe, src_value__)
 
             return timeframe
 
-        def _decode_interval(src_value__: Any) -> FormSeriesRequestDTOResourceObjectAttributesInterval:
-            interval = check_form_series_request_dto_resource_object_attributes_interval(src_value__)
-
-            return interval
-
-        def _decode_group_by(
-            src_value__: Any,
+        def _parse_group_by(
+            data: object,
         ) -> list[FormSeriesRequestDTOResourceObjectAttributesGroupByType0Item] | None | Unset:
-            def _parse_group_by(
-                data: object,
-            ) -> list[FormSeriesRequestDTOResourceObjectAttributesGroupByType0Item] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    group_by_type_0 = []
-                    _group_by_type_0 = data
-                    for group_by_type_0_item_data in _group_by_type_0:
-                        group_by_type_0_item = (
-                            check_form_series_request_dto_resource_object_attributes_group_by_type_0_item(
-                                group_by_type_0_item_data
-                            )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                group_by_type_0 = []
+                _group_by_type_0 = data
+                for group_by_type_0_item_data in _group_by_type_0:
+                    group_by_type_0_item = (
+                        check_form_series_request_dto_resource_object_attributes_group_by_type_0_item(
+                            group_by_type_0_item_data
                         )
+                    )
 
-                        group_by_type_0.append(group_by_type_0_item)
+                    group_by_type_0.append(group_by_type_0_item)
 
-                    return group_by_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            group_by = _parse_group_by(src_value__)
-
-            return group_by
+                return group_by_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "statistics": ("statistics", _decode_statistics),
                 "timeframe": ("timeframe", _decode_timeframe),
-                "interval": ("interval", _decode_interval),
-                "group_by": ("group_by", _decode_group_by),
+                "interval": ("interval", check_form_series_request_dto_resource_object_attributes_interval),
+                "group_by": ("group_by", _parse_group_by),
             },
             copied={
                 "filter": "filter",
@@ -227,19 +222,3 @@ class FormSeriesRequestDTOResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

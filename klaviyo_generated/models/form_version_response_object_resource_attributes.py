@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.form_version_response_object_resource_attributes_form_type import (
     FormVersionResponseObjectResourceAttributesFormType,
     check_form_version_response_object_resource_attributes_form_type,
@@ -26,7 +34,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class FormVersionResponseObjectResourceAttributes(LazyModel):
+class FormVersionResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         form_type (FormVersionResponseObjectResourceAttributesFormType): The type of form.
@@ -111,53 +119,28 @@ class FormVersionResponseObjectResourceAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.form_version_ab_test import FormVersionABTest  # noqa: PLC0415
 
-        def _decode_form_type(src_value__: Any) -> FormVersionResponseObjectResourceAttributesFormType:
-            form_type = check_form_version_response_object_resource_attributes_form_type(src_value__)
+        def _parse_ab_test(data: object) -> FormVersionABTest | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                ab_test_type_1 = FormVersionABTest.from_dict(data)
 
-            return form_type
-
-        def _decode_status(src_value__: Any) -> FormVersionResponseObjectResourceAttributesStatus:
-            status = check_form_version_response_object_resource_attributes_status(src_value__)
-
-            return status
-
-        def _decode_created_at(src_value__: Any) -> datetime.datetime:
-            created_at = parse_datetime(src_value__)
-
-            return created_at
-
-        def _decode_updated_at(src_value__: Any) -> datetime.datetime:
-            updated_at = parse_datetime(src_value__)
-
-            return updated_at
-
-        def _decode_ab_test(src_value__: Any) -> FormVersionABTest | None | Unset:
-            def _parse_ab_test(data: object) -> FormVersionABTest | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    ab_test_type_1 = FormVersionABTest.from_dict(data)
-
-                    return ab_test_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            ab_test = _parse_ab_test(src_value__)
-
-            return ab_test
+                return ab_test_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "form_type": ("form_type", _decode_form_type),
-                "status": ("status", _decode_status),
-                "created_at": ("created_at", _decode_created_at),
-                "updated_at": ("updated_at", _decode_updated_at),
-                "ab_test": ("ab_test", _decode_ab_test),
+                "form_type": ("form_type", check_form_version_response_object_resource_attributes_form_type),
+                "status": ("status", check_form_version_response_object_resource_attributes_status),
+                "created_at": ("created_at", parse_datetime),
+                "updated_at": ("updated_at", parse_datetime),
+                "ab_test": ("ab_test", _parse_ab_test),
             },
             copied={
                 "variation_name": "variation_name",
@@ -179,19 +162,3 @@ class FormVersionResponseObjectResourceAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

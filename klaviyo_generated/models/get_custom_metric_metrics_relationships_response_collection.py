@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class GetCustomMetricMetricsRelationshipsResponseCollection(LazyModel):
+class GetCustomMetricMetricsRelationshipsResponseCollection(LazyModel, AdditionalProperties):
     """
     Attributes:
         data (list[GetCustomMetricMetricsRelationshipsResponseCollectionDataItem]):
@@ -92,31 +99,11 @@ class GetCustomMetricMetricsRelationshipsResponseCollection(LazyModel):
 
             return data
 
-        def _decode_links(src_value__: Any) -> CollectionLinks | Unset:
-            _links = src_value__
-            links: CollectionLinks | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = CollectionLinks.from_dict(_links)
-
-            return links
-
-        def _decode_meta(src_value__: Any) -> ResponseMeta | Unset:
-            _meta = src_value__
-            meta: ResponseMeta | Unset
-            if isinstance(_meta, Unset):
-                meta = UNSET
-            else:
-                meta = ResponseMeta.from_dict(_meta)
-
-            return meta
-
         return LazyTable(
             fields={
                 "data": ("data", _decode_data),
-                "links": ("links", _decode_links),
-                "meta": ("meta", _decode_meta),
+                "links": ("links", CollectionLinks.from_dict),
+                "meta": ("meta", ResponseMeta.from_dict),
             },
             copied={},
             known=(
@@ -127,19 +114,3 @@ class GetCustomMetricMetricsRelationshipsResponseCollection(LazyModel):
             required=("data",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

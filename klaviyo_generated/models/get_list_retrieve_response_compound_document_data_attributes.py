@@ -10,7 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.list_retrieve_response_object_resource_attributes_opt_in_process_type_1 import (
     ListRetrieveResponseObjectResourceAttributesOptInProcessType1,
     check_list_retrieve_response_object_resource_attributes_opt_in_process_type_1,
@@ -27,7 +32,7 @@ from ..types import UNSET, Unset, parse_union
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class GetListRetrieveResponseCompoundDocumentDataAttributes(LazyModel):
+class GetListRetrieveResponseCompoundDocumentDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (None | str | Unset): A helpful name to label the list Example: Newsletter.
@@ -121,45 +126,80 @@ class GetListRetrieveResponseCompoundDocumentDataAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_created(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    created_type_0 = parse_datetime(data)
+        def _parse_created(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                created_type_0 = parse_datetime(data)
 
-                    return created_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return created_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = _parse_created(src_value__)
+        def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                updated_type_0 = parse_datetime(data)
 
-            return created
+                return updated_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    updated_type_0 = parse_datetime(data)
+        def _parse_opt_in_process(
+            data: object,
+        ) -> (
+            ListRetrieveResponseObjectResourceAttributesOptInProcessType1
+            | ListRetrieveResponseObjectResourceAttributesOptInProcessType2Type1
+            | ListRetrieveResponseObjectResourceAttributesOptInProcessType3Type1
+            | None
+            | Unset
+        ):
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_1 = (
+                    check_list_retrieve_response_object_resource_attributes_opt_in_process_type_1(data)
+                )
 
-                    return updated_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_2_type_1 = (
+                    check_list_retrieve_response_object_resource_attributes_opt_in_process_type_2_type_1(data)
+                )
 
-            updated = _parse_updated(src_value__)
+                return componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_2_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_3_type_1 = (
+                    check_list_retrieve_response_object_resource_attributes_opt_in_process_type_3_type_1(data)
+                )
 
-            return updated
+                return componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_3_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_opt_in_process(
             src_value__: Any,
@@ -170,63 +210,14 @@ class GetListRetrieveResponseCompoundDocumentDataAttributes(LazyModel):
             | None
             | Unset
         ):
-            def _parse_opt_in_process(
-                data: object,
-            ) -> (
-                ListRetrieveResponseObjectResourceAttributesOptInProcessType1
-                | ListRetrieveResponseObjectResourceAttributesOptInProcessType2Type1
-                | ListRetrieveResponseObjectResourceAttributesOptInProcessType3Type1
-                | None
-                | Unset
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_1 = (
-                        check_list_retrieve_response_object_resource_attributes_opt_in_process_type_1(data)
-                    )
-
-                    return componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_2_type_1 = (
-                        check_list_retrieve_response_object_resource_attributes_opt_in_process_type_2_type_1(data)
-                    )
-
-                    return (
-                        componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_2_type_1
-                    )
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_3_type_1 = (
-                        check_list_retrieve_response_object_resource_attributes_opt_in_process_type_3_type_1(data)
-                    )
-
-                    return (
-                        componentsschemas_list_retrieve_response_object_resource_attributes_opt_in_process_type_3_type_1
-                    )
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             opt_in_process = parse_union(_parse_opt_in_process, src_value__)
 
             return opt_in_process
 
         return LazyTable(
             fields={
-                "created": ("created", _decode_created),
-                "updated": ("updated", _decode_updated),
+                "created": ("created", _parse_created),
+                "updated": ("updated", _parse_updated),
                 "opt_in_process": ("opt_in_process", _decode_opt_in_process),
             },
             copied={
@@ -243,19 +234,3 @@ class GetListRetrieveResponseCompoundDocumentDataAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,12 +8,20 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.metric_property_enum import MetricPropertyEnum, check_metric_property_enum
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class GetMetricPropertiesRelationshipsResponseCollectionDataItem(LazyModel):
+class GetMetricPropertiesRelationshipsResponseCollectionDataItem(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (MetricPropertyEnum):
@@ -60,14 +68,9 @@ class GetMetricPropertiesRelationshipsResponseCollectionDataItem(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> MetricPropertyEnum:
-            type_ = check_metric_property_enum(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_metric_property_enum),
             },
             copied={
                 "id": "id",
@@ -82,19 +85,3 @@ class GetMetricPropertiesRelationshipsResponseCollectionDataItem(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,12 +8,20 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class GetMetricPropertyResponseCompoundDocumentDataAttributes(LazyModel):
+class GetMetricPropertyResponseCompoundDocumentDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         label (str): The label for this metric property Example: Categories.
@@ -87,40 +95,35 @@ class GetMetricPropertyResponseCompoundDocumentDataAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_sample_values(src_value__: Any) -> list[bool | float | int | str] | None | Unset:
-            def _parse_sample_values(data: object) -> list[bool | float | int | str] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    sample_values_type_0 = []
-                    _sample_values_type_0 = data
-                    for sample_values_type_0_item_data in _sample_values_type_0:
+        def _parse_sample_values(data: object) -> list[bool | float | int | str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                sample_values_type_0 = []
+                _sample_values_type_0 = data
+                for sample_values_type_0_item_data in _sample_values_type_0:
 
-                        def _parse_sample_values_type_0_item(data: object) -> bool | float | int | str:
-                            if isinstance(data, (int, float, str, bool)):
-                                return data
-                            raise TypeError(f"{type(data).__name__} fits no variant")
+                    def _parse_sample_values_type_0_item(data: object) -> bool | float | int | str:
+                        if isinstance(data, (int, float, str, bool)):
+                            return data
+                        raise TypeError(f"{type(data).__name__} fits no variant")
 
-                        sample_values_type_0_item = _parse_sample_values_type_0_item(sample_values_type_0_item_data)
+                    sample_values_type_0_item = _parse_sample_values_type_0_item(sample_values_type_0_item_data)
 
-                        sample_values_type_0.append(sample_values_type_0_item)
+                    sample_values_type_0.append(sample_values_type_0_item)
 
-                    return sample_values_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            sample_values = _parse_sample_values(src_value__)
-
-            return sample_values
+                return sample_values_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "sample_values": ("sample_values", _decode_sample_values),
+                "sample_values": ("sample_values", _parse_sample_values),
             },
             copied={
                 "label": "label",
@@ -140,19 +143,3 @@ class GetMetricPropertyResponseCompoundDocumentDataAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class GetProfileResponse(LazyModel):
+class GetProfileResponse(LazyModel, AdditionalProperties):
     """
     Attributes:
         data (GetProfileResponseDataType0 | None):
@@ -78,20 +85,20 @@ class GetProfileResponse(LazyModel):
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.response_meta import ResponseMeta  # noqa: PLC0415
 
+        def _parse_data(data: object) -> GetProfileResponseDataType0 | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                data_type_0 = GetProfileResponseDataType0.from_dict(data)
+
+                return data_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_data(src_value__: Any) -> GetProfileResponseDataType0 | None:
-            def _parse_data(data: object) -> GetProfileResponseDataType0 | None:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    data_type_0 = GetProfileResponseDataType0.from_dict(data)
-
-                    return data_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             data: GetProfileResponseDataType0 | None
             match src_value__:
                 case {"type": "profile"}:
@@ -101,31 +108,11 @@ class GetProfileResponse(LazyModel):
 
             return data
 
-        def _decode_links(src_value__: Any) -> ObjectLinks | Unset:
-            _links = src_value__
-            links: ObjectLinks | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = ObjectLinks.from_dict(_links)
-
-            return links
-
-        def _decode_meta(src_value__: Any) -> ResponseMeta | Unset:
-            _meta = src_value__
-            meta: ResponseMeta | Unset
-            if isinstance(_meta, Unset):
-                meta = UNSET
-            else:
-                meta = ResponseMeta.from_dict(_meta)
-
-            return meta
-
         return LazyTable(
             fields={
                 "data": ("data", _decode_data),
-                "links": ("links", _decode_links),
-                "meta": ("meta", _decode_meta),
+                "links": ("links", ObjectLinks.from_dict),
+                "meta": ("meta", ResponseMeta.from_dict),
             },
             copied={},
             known=(
@@ -136,19 +123,3 @@ class GetProfileResponse(LazyModel):
             required=("data",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,7 +28,9 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class GetProfileResponsePluralConversationsCollectionCompoundDocumentDataItemAttributes(LazyModel):
+class GetProfileResponsePluralConversationsCollectionCompoundDocumentDataItemAttributes(
+    LazyModel, AdditionalProperties
+):
     """
     Attributes:
         email (None | str | Unset): Individual's email address Example: sarah.mason@klaviyo-demo.com.
@@ -242,161 +249,126 @@ class GetProfileResponsePluralConversationsCollectionCompoundDocumentDataItemAtt
         )
         from ..models.subscriptions import Subscriptions  # noqa: PLC0415
 
-        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_created(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    created_type_0 = parse_datetime(data)
+        def _parse_created(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                created_type_0 = parse_datetime(data)
 
-                    return created_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return created_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = _parse_created(src_value__)
+        def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                updated_type_0 = parse_datetime(data)
 
-            return created
+                return updated_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    updated_type_0 = parse_datetime(data)
+        def _parse_last_event_date(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                last_event_date_type_0 = parse_datetime(data)
 
-                    return updated_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return last_event_date_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            updated = _parse_updated(src_value__)
+        def _parse_location(data: object) -> None | ProfileLocation | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                location_type_1 = ProfileLocation.from_dict(data)
 
-            return updated
+                return location_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_last_event_date(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_last_event_date(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    last_event_date_type_0 = parse_datetime(data)
-
-                    return last_event_date_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            last_event_date = _parse_last_event_date(src_value__)
-
-            return last_event_date
-
-        def _decode_location(src_value__: Any) -> None | ProfileLocation | Unset:
-            def _parse_location(data: object) -> None | ProfileLocation | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    location_type_1 = ProfileLocation.from_dict(data)
-
-                    return location_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            location = _parse_location(src_value__)
-
-            return location
-
-        def _decode_properties(
-            src_value__: Any,
+        def _parse_properties(
+            data: object,
         ) -> None | ProfileResponsePluralConversationsObjectResourceAttributesPropertiesType0 | Unset:
-            def _parse_properties(
-                data: object,
-            ) -> None | ProfileResponsePluralConversationsObjectResourceAttributesPropertiesType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_profile_response_plural_conversations_object_resource_attributes_properties_type_0 = ProfileResponsePluralConversationsObjectResourceAttributesPropertiesType0.from_dict(
-                        data
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_profile_response_plural_conversations_object_resource_attributes_properties_type_0 = (
+                    ProfileResponsePluralConversationsObjectResourceAttributesPropertiesType0.from_dict(data)
+                )
 
-                    return componentsschemas_profile_response_plural_conversations_object_resource_attributes_properties_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return (
+                    componentsschemas_profile_response_plural_conversations_object_resource_attributes_properties_type_0
+                )
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            properties = _parse_properties(src_value__)
+        def _parse_subscriptions(data: object) -> None | Subscriptions | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                subscriptions_type_1 = Subscriptions.from_dict(data)
 
-            return properties
+                return subscriptions_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_subscriptions(src_value__: Any) -> None | Subscriptions | Unset:
-            def _parse_subscriptions(data: object) -> None | Subscriptions | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    subscriptions_type_1 = Subscriptions.from_dict(data)
+        def _parse_predictive_analytics(data: object) -> None | PredictiveAnalytics | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                predictive_analytics_type_1 = PredictiveAnalytics.from_dict(data)
 
-                    return subscriptions_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            subscriptions = _parse_subscriptions(src_value__)
-
-            return subscriptions
-
-        def _decode_predictive_analytics(src_value__: Any) -> None | PredictiveAnalytics | Unset:
-            def _parse_predictive_analytics(data: object) -> None | PredictiveAnalytics | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    predictive_analytics_type_1 = PredictiveAnalytics.from_dict(data)
-
-                    return predictive_analytics_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            predictive_analytics = _parse_predictive_analytics(src_value__)
-
-            return predictive_analytics
+                return predictive_analytics_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "created": ("created", _decode_created),
-                "updated": ("updated", _decode_updated),
-                "last_event_date": ("last_event_date", _decode_last_event_date),
-                "location": ("location", _decode_location),
-                "properties": ("properties", _decode_properties),
-                "subscriptions": ("subscriptions", _decode_subscriptions),
-                "predictive_analytics": ("predictive_analytics", _decode_predictive_analytics),
+                "created": ("created", _parse_created),
+                "updated": ("updated", _parse_updated),
+                "last_event_date": ("last_event_date", _parse_last_event_date),
+                "location": ("location", _parse_location),
+                "properties": ("properties", _parse_properties),
+                "subscriptions": ("subscriptions", _parse_subscriptions),
+                "predictive_analytics": ("predictive_analytics", _parse_predictive_analytics),
             },
             copied={
                 "email": "email",
@@ -430,19 +402,3 @@ class GetProfileResponsePluralConversationsCollectionCompoundDocumentDataItemAtt
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_enum import ProfileEnum, check_profile_enum
 from ..types import UNSET, Unset
 
@@ -23,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class GetProfileResponsePluralConversationsCompoundDocumentData(LazyModel):
+class GetProfileResponsePluralConversationsCompoundDocumentData(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfileEnum):
@@ -96,39 +103,18 @@ class GetProfileResponsePluralConversationsCompoundDocumentData(LazyModel):
             ProfileResponsePluralConversationsObjectResourceRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ProfileEnum:
-            type_ = check_profile_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> GetProfileResponsePluralConversationsCompoundDocumentDataAttributes:
-            attributes = GetProfileResponsePluralConversationsCompoundDocumentDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(
-            src_value__: Any,
-        ) -> ProfileResponsePluralConversationsObjectResourceRelationships | Unset:
-            _relationships = src_value__
-            relationships: ProfileResponsePluralConversationsObjectResourceRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = ProfileResponsePluralConversationsObjectResourceRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_profile_enum),
+                "attributes": (
+                    "attributes",
+                    GetProfileResponsePluralConversationsCompoundDocumentDataAttributes.from_dict,
+                ),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": (
+                    "relationships",
+                    ProfileResponsePluralConversationsObjectResourceRelationships.from_dict,
+                ),
             },
             copied={
                 "id": "id",
@@ -147,19 +133,3 @@ class GetProfileResponsePluralConversationsCompoundDocumentData(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

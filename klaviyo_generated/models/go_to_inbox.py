@@ -8,13 +8,20 @@ from typing import Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.go_to_inbox_type import GoToInboxType, check_go_to_inbox_type
 from ..types import UNSET, Unset, strict_enums
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class GoToInbox(LazyModel):
+class GoToInbox(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (GoToInboxType):
@@ -76,11 +83,6 @@ class GoToInbox(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> GoToInboxType:
-            type_ = check_go_to_inbox_type(src_value__)
-
-            return type_
-
         def _decode_submit(src_value__: Any) -> Literal[True] | Unset:
             submit = cast(Literal[True] | Unset, src_value__)
             if submit != True and not isinstance(submit, Unset) and strict_enums():
@@ -89,7 +91,7 @@ class GoToInbox(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_go_to_inbox_type),
                 "submit": ("submit", _decode_submit),
             },
             copied={
@@ -105,19 +107,3 @@ class GoToInbox(LazyModel):
             required=("type",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

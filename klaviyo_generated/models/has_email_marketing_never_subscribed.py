@@ -8,7 +8,14 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.has_email_marketing_never_subscribed_subscription import (
     HasEmailMarketingNeverSubscribedSubscription,
     check_has_email_marketing_never_subscribed_subscription,
@@ -17,7 +24,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class HasEmailMarketingNeverSubscribed(LazyModel):
+class HasEmailMarketingNeverSubscribed(LazyModel, AdditionalProperties):
     """
     Attributes:
         subscription (HasEmailMarketingNeverSubscribedSubscription):
@@ -62,14 +69,9 @@ class HasEmailMarketingNeverSubscribed(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_subscription(src_value__: Any) -> HasEmailMarketingNeverSubscribedSubscription:
-            subscription = check_has_email_marketing_never_subscribed_subscription(src_value__)
-
-            return subscription
-
         return LazyTable(
             fields={
-                "subscription": ("subscription", _decode_subscription),
+                "subscription": ("subscription", check_has_email_marketing_never_subscribed_subscription),
             },
             copied={
                 "filters": "filters",
@@ -81,19 +83,3 @@ class HasEmailMarketingNeverSubscribed(LazyModel):
             required=("subscription",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.has_email_marketing_subscribed_subscription import (
     HasEmailMarketingSubscribedSubscription,
     check_has_email_marketing_subscribed_subscription,
@@ -31,7 +38,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class HasEmailMarketingSubscribed(LazyModel):
+class HasEmailMarketingSubscribed(LazyModel, AdditionalProperties):
     """
     Attributes:
         subscription (HasEmailMarketingSubscribedSubscription):
@@ -136,13 +143,8 @@ class HasEmailMarketingSubscribed(LazyModel):
         from ..models.shopify_integration_method_filter import ShopifyIntegrationMethodFilter  # noqa: PLC0415
         from ..models.status_date_filter import StatusDateFilter  # noqa: PLC0415
 
-        def _decode_subscription(src_value__: Any) -> HasEmailMarketingSubscribedSubscription:
-            subscription = check_has_email_marketing_subscribed_subscription(src_value__)
-
-            return subscription
-
-        def _decode_filters(
-            src_value__: Any,
+        def _parse_filters(
+            data: object,
         ) -> (
             list[
                 APIMethodFilter
@@ -161,164 +163,140 @@ class HasEmailMarketingSubscribed(LazyModel):
             | None
             | Unset
         ):
-            def _parse_filters(
-                data: object,
-            ) -> (
-                list[
-                    APIMethodFilter
-                    | BackInStockMethodFilter
-                    | CustomSourceFilter
-                    | DoubleOptinFilter
-                    | FormMethodFilter
-                    | InboundMessageMethodFilter
-                    | ManualAddManualMethodFilter
-                    | ManualImportManualMethodFilter
-                    | PreferencePageFilter
-                    | SftpMethodFilter
-                    | ShopifyIntegrationMethodFilter
-                    | StatusDateFilter
-                ]
-                | None
-                | Unset
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    filters_type_0 = []
-                    _filters_type_0 = data
-                    for filters_type_0_item_data in _filters_type_0:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                filters_type_0 = []
+                _filters_type_0 = data
+                for filters_type_0_item_data in _filters_type_0:
 
-                        def _parse_filters_type_0_item(
-                            data: object,
-                        ) -> (
-                            APIMethodFilter
-                            | BackInStockMethodFilter
-                            | CustomSourceFilter
-                            | DoubleOptinFilter
-                            | FormMethodFilter
-                            | InboundMessageMethodFilter
-                            | ManualAddManualMethodFilter
-                            | ManualImportManualMethodFilter
-                            | PreferencePageFilter
-                            | SftpMethodFilter
-                            | ShopifyIntegrationMethodFilter
-                            | StatusDateFilter
-                        ):
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_0 = DoubleOptinFilter.from_dict(data)
-
-                                return filters_type_0_item_type_0
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_1 = StatusDateFilter.from_dict(data)
-
-                                return filters_type_0_item_type_1
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_2 = CustomSourceFilter.from_dict(data)
-
-                                return filters_type_0_item_type_2
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_3 = FormMethodFilter.from_dict(data)
-
-                                return filters_type_0_item_type_3
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_4 = PreferencePageFilter.from_dict(data)
-
-                                return filters_type_0_item_type_4
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_5 = APIMethodFilter.from_dict(data)
-
-                                return filters_type_0_item_type_5
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_6 = InboundMessageMethodFilter.from_dict(data)
-
-                                return filters_type_0_item_type_6
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_7 = BackInStockMethodFilter.from_dict(data)
-
-                                return filters_type_0_item_type_7
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_8 = SftpMethodFilter.from_dict(data)
-
-                                return filters_type_0_item_type_8
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_9 = ManualImportManualMethodFilter.from_dict(data)
-
-                                return filters_type_0_item_type_9
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_10 = ManualAddManualMethodFilter.from_dict(data)
-
-                                return filters_type_0_item_type_10
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
+                    def _parse_filters_type_0_item(
+                        data: object,
+                    ) -> (
+                        APIMethodFilter
+                        | BackInStockMethodFilter
+                        | CustomSourceFilter
+                        | DoubleOptinFilter
+                        | FormMethodFilter
+                        | InboundMessageMethodFilter
+                        | ManualAddManualMethodFilter
+                        | ManualImportManualMethodFilter
+                        | PreferencePageFilter
+                        | SftpMethodFilter
+                        | ShopifyIntegrationMethodFilter
+                        | StatusDateFilter
+                    ):
+                        try:
                             if not isinstance(data, dict):
                                 raise TypeError()
-                            filters_type_0_item_type_11 = ShopifyIntegrationMethodFilter.from_dict(data)
+                            filters_type_0_item_type_0 = DoubleOptinFilter.from_dict(data)
 
-                            return filters_type_0_item_type_11
+                            return filters_type_0_item_type_0
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_1 = StatusDateFilter.from_dict(data)
 
-                        filters_type_0_item = parse_union(_parse_filters_type_0_item, filters_type_0_item_data)
+                            return filters_type_0_item_type_1
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_2 = CustomSourceFilter.from_dict(data)
 
-                        filters_type_0.append(filters_type_0_item)
+                            return filters_type_0_item_type_2
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_3 = FormMethodFilter.from_dict(data)
 
-                    return filters_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                            return filters_type_0_item_type_3
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_4 = PreferencePageFilter.from_dict(data)
 
-            filters = _parse_filters(src_value__)
+                            return filters_type_0_item_type_4
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_5 = APIMethodFilter.from_dict(data)
 
-            return filters
+                            return filters_type_0_item_type_5
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_6 = InboundMessageMethodFilter.from_dict(data)
+
+                            return filters_type_0_item_type_6
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_7 = BackInStockMethodFilter.from_dict(data)
+
+                            return filters_type_0_item_type_7
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_8 = SftpMethodFilter.from_dict(data)
+
+                            return filters_type_0_item_type_8
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_9 = ManualImportManualMethodFilter.from_dict(data)
+
+                            return filters_type_0_item_type_9
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_10 = ManualAddManualMethodFilter.from_dict(data)
+
+                            return filters_type_0_item_type_10
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        filters_type_0_item_type_11 = ShopifyIntegrationMethodFilter.from_dict(data)
+
+                        return filters_type_0_item_type_11
+
+                    filters_type_0_item = parse_union(_parse_filters_type_0_item, filters_type_0_item_data)
+
+                    filters_type_0.append(filters_type_0_item)
+
+                return filters_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "subscription": ("subscription", _decode_subscription),
-                "filters": ("filters", _decode_filters),
+                "subscription": ("subscription", check_has_email_marketing_subscribed_subscription),
+                "filters": ("filters", _parse_filters),
             },
             copied={},
             known=(
@@ -328,19 +306,3 @@ class HasEmailMarketingSubscribed(LazyModel):
             required=("subscription",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.has_push_marketing_subscription import HasPushMarketingSubscription, check_has_push_marketing_subscription
 from ..types import UNSET, Unset
 
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class HasPushMarketing(LazyModel):
+class HasPushMarketing(LazyModel, AdditionalProperties):
     """
     Attributes:
         subscription (HasPushMarketingSubscription):
@@ -72,40 +79,30 @@ class HasPushMarketing(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.status_date_filter import StatusDateFilter  # noqa: PLC0415
 
-        def _decode_subscription(src_value__: Any) -> HasPushMarketingSubscription:
-            subscription = check_has_push_marketing_subscription(src_value__)
+        def _parse_filters(data: object) -> list[StatusDateFilter] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                filters_type_0 = []
+                _filters_type_0 = data
+                for filters_type_0_item_data in _filters_type_0:
+                    filters_type_0_item = StatusDateFilter.from_dict(filters_type_0_item_data)
 
-            return subscription
+                    filters_type_0.append(filters_type_0_item)
 
-        def _decode_filters(src_value__: Any) -> list[StatusDateFilter] | None | Unset:
-            def _parse_filters(data: object) -> list[StatusDateFilter] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    filters_type_0 = []
-                    _filters_type_0 = data
-                    for filters_type_0_item_data in _filters_type_0:
-                        filters_type_0_item = StatusDateFilter.from_dict(filters_type_0_item_data)
-
-                        filters_type_0.append(filters_type_0_item)
-
-                    return filters_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            filters = _parse_filters(src_value__)
-
-            return filters
+                return filters_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "subscription": ("subscription", _decode_subscription),
-                "filters": ("filters", _decode_filters),
+                "subscription": ("subscription", check_has_push_marketing_subscription),
+                "filters": ("filters", _parse_filters),
             },
             copied={},
             known=(
@@ -115,19 +112,3 @@ class HasPushMarketing(LazyModel):
             required=("subscription",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.header_block_styles_border_style import (
     HeaderBlockStylesBorderStyle,
     check_header_block_styles_border_style,
@@ -36,7 +41,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class HeaderBlockStyles(LazyModel):
+class HeaderBlockStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         block_background_color (None | str | Unset):
@@ -323,176 +328,136 @@ class HeaderBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_border_style(src_value__: Any) -> HeaderBlockStylesBorderStyle | None | Unset:
-            def _parse_border_style(data: object) -> HeaderBlockStylesBorderStyle | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    border_style_type_1 = check_header_block_styles_border_style(data)
+        def _parse_border_style(data: object) -> HeaderBlockStylesBorderStyle | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                border_style_type_1 = check_header_block_styles_border_style(data)
 
-                    return border_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return border_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            border_style = _parse_border_style(src_value__)
+        def _parse_desktop_layout(data: object) -> HeaderBlockStylesDesktopLayout | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                desktop_layout_type_1 = check_header_block_styles_desktop_layout(data)
 
-            return border_style
+                return desktop_layout_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_desktop_layout(src_value__: Any) -> HeaderBlockStylesDesktopLayout | None | Unset:
-            def _parse_desktop_layout(data: object) -> HeaderBlockStylesDesktopLayout | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    desktop_layout_type_1 = check_header_block_styles_desktop_layout(data)
+        def _parse_font_style(data: object) -> HeaderBlockStylesFontStyle | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                font_style_type_1 = check_header_block_styles_font_style(data)
 
-                    return desktop_layout_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return font_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            desktop_layout = _parse_desktop_layout(src_value__)
+        def _parse_item_align(data: object) -> HeaderBlockStylesItemAlign | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                item_align_type_1 = check_header_block_styles_item_align(data)
 
-            return desktop_layout
+                return item_align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_font_style(src_value__: Any) -> HeaderBlockStylesFontStyle | None | Unset:
-            def _parse_font_style(data: object) -> HeaderBlockStylesFontStyle | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    font_style_type_1 = check_header_block_styles_font_style(data)
+        def _parse_item_spacing_type(data: object) -> HeaderBlockStylesItemSpacingType | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                item_spacing_type_type_1 = check_header_block_styles_item_spacing_type(data)
 
-                    return font_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return item_spacing_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            font_style = _parse_font_style(src_value__)
+        def _parse_logo_align(data: object) -> HeaderBlockStylesLogoAlign | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                logo_align_type_1 = check_header_block_styles_logo_align(data)
 
-            return font_style
+                return logo_align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_item_align(src_value__: Any) -> HeaderBlockStylesItemAlign | None | Unset:
-            def _parse_item_align(data: object) -> HeaderBlockStylesItemAlign | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    item_align_type_1 = check_header_block_styles_item_align(data)
+        def _parse_mobile_layout(data: object) -> HeaderBlockStylesMobileLayout | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                mobile_layout_type_1 = check_header_block_styles_mobile_layout(data)
 
-                    return item_align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return mobile_layout_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            item_align = _parse_item_align(src_value__)
+        def _parse_vertical_align(data: object) -> HeaderBlockStylesVerticalAlign | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                vertical_align_type_1 = check_header_block_styles_vertical_align(data)
 
-            return item_align
-
-        def _decode_item_spacing_type(src_value__: Any) -> HeaderBlockStylesItemSpacingType | None | Unset:
-            def _parse_item_spacing_type(data: object) -> HeaderBlockStylesItemSpacingType | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    item_spacing_type_type_1 = check_header_block_styles_item_spacing_type(data)
-
-                    return item_spacing_type_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            item_spacing_type = _parse_item_spacing_type(src_value__)
-
-            return item_spacing_type
-
-        def _decode_logo_align(src_value__: Any) -> HeaderBlockStylesLogoAlign | None | Unset:
-            def _parse_logo_align(data: object) -> HeaderBlockStylesLogoAlign | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    logo_align_type_1 = check_header_block_styles_logo_align(data)
-
-                    return logo_align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            logo_align = _parse_logo_align(src_value__)
-
-            return logo_align
-
-        def _decode_mobile_layout(src_value__: Any) -> HeaderBlockStylesMobileLayout | None | Unset:
-            def _parse_mobile_layout(data: object) -> HeaderBlockStylesMobileLayout | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    mobile_layout_type_1 = check_header_block_styles_mobile_layout(data)
-
-                    return mobile_layout_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            mobile_layout = _parse_mobile_layout(src_value__)
-
-            return mobile_layout
-
-        def _decode_vertical_align(src_value__: Any) -> HeaderBlockStylesVerticalAlign | None | Unset:
-            def _parse_vertical_align(data: object) -> HeaderBlockStylesVerticalAlign | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    vertical_align_type_1 = check_header_block_styles_vertical_align(data)
-
-                    return vertical_align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            vertical_align = _parse_vertical_align(src_value__)
-
-            return vertical_align
+                return vertical_align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "border_style": ("border_style", _decode_border_style),
-                "desktop_layout": ("desktop_layout", _decode_desktop_layout),
-                "font_style": ("font_style", _decode_font_style),
-                "item_align": ("item_align", _decode_item_align),
-                "item_spacing_type": ("item_spacing_type", _decode_item_spacing_type),
-                "logo_align": ("logo_align", _decode_logo_align),
-                "mobile_layout": ("mobile_layout", _decode_mobile_layout),
-                "vertical_align": ("vertical_align", _decode_vertical_align),
+                "border_style": ("border_style", _parse_border_style),
+                "desktop_layout": ("desktop_layout", _parse_desktop_layout),
+                "font_style": ("font_style", _parse_font_style),
+                "item_align": ("item_align", _parse_item_align),
+                "item_spacing_type": ("item_spacing_type", _parse_item_spacing_type),
+                "logo_align": ("logo_align", _parse_logo_align),
+                "mobile_layout": ("mobile_layout", _parse_mobile_layout),
+                "vertical_align": ("vertical_align", _parse_vertical_align),
             },
             copied={
                 "block_background_color": "block_background_color",
@@ -553,19 +518,3 @@ class HeaderBlockStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,14 +8,19 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.heading_style_styles_font_style import HeadingStyleStylesFontStyle, check_heading_style_styles_font_style
 from ..models.heading_style_styles_text_align import HeadingStyleStylesTextAlign, check_heading_style_styles_text_align
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class HeadingStyleStyles(LazyModel):
+class HeadingStyleStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         color (None | str | Unset):
@@ -146,50 +151,40 @@ class HeadingStyleStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_font_style(src_value__: Any) -> HeadingStyleStylesFontStyle | None | Unset:
-            def _parse_font_style(data: object) -> HeadingStyleStylesFontStyle | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    font_style_type_1 = check_heading_style_styles_font_style(data)
+        def _parse_font_style(data: object) -> HeadingStyleStylesFontStyle | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                font_style_type_1 = check_heading_style_styles_font_style(data)
 
-                    return font_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return font_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            font_style = _parse_font_style(src_value__)
+        def _parse_text_align(data: object) -> HeadingStyleStylesTextAlign | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                text_align_type_1 = check_heading_style_styles_text_align(data)
 
-            return font_style
-
-        def _decode_text_align(src_value__: Any) -> HeadingStyleStylesTextAlign | None | Unset:
-            def _parse_text_align(data: object) -> HeadingStyleStylesTextAlign | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    text_align_type_1 = check_heading_style_styles_text_align(data)
-
-                    return text_align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            text_align = _parse_text_align(src_value__)
-
-            return text_align
+                return text_align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "font_style": ("font_style", _decode_font_style),
-                "text_align": ("text_align", _decode_text_align),
+                "font_style": ("font_style", _parse_font_style),
+                "text_align": ("text_align", _parse_text_align),
             },
             copied={
                 "color": "color",
@@ -220,19 +215,3 @@ class HeadingStyleStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

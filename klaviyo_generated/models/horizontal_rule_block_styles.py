@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.horizontal_rule_block_styles_border_style import (
     HorizontalRuleBlockStylesBorderStyle,
     check_horizontal_rule_block_styles_border_style,
@@ -17,7 +22,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class HorizontalRuleBlockStyles(LazyModel):
+class HorizontalRuleBlockStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         block_background_color (None | str | Unset):
@@ -122,29 +127,24 @@ class HorizontalRuleBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_border_style(src_value__: Any) -> HorizontalRuleBlockStylesBorderStyle | None | Unset:
-            def _parse_border_style(data: object) -> HorizontalRuleBlockStylesBorderStyle | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    border_style_type_1 = check_horizontal_rule_block_styles_border_style(data)
+        def _parse_border_style(data: object) -> HorizontalRuleBlockStylesBorderStyle | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                border_style_type_1 = check_horizontal_rule_block_styles_border_style(data)
 
-                    return border_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            border_style = _parse_border_style(src_value__)
-
-            return border_style
+                return border_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "border_style": ("border_style", _decode_border_style),
+                "border_style": ("border_style", _parse_border_style),
             },
             copied={
                 "block_background_color": "block_background_color",
@@ -170,19 +170,3 @@ class HorizontalRuleBlockStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

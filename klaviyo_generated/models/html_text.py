@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.html_text_type import HTMLTextType, check_html_text_type
 from ..types import UNSET, Unset
 
@@ -18,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class HTMLText(LazyModel):
+class HTMLText(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (HTMLTextType):
@@ -81,36 +88,11 @@ class HTMLText(LazyModel):
         from ..models.html_text_properties import HTMLTextProperties  # noqa: PLC0415
         from ..models.html_text_styles import HTMLTextStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> HTMLTextType:
-            type_ = check_html_text_type(src_value__)
-
-            return type_
-
-        def _decode_styles(src_value__: Any) -> HTMLTextStyles | Unset:
-            _styles = src_value__
-            styles: HTMLTextStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = HTMLTextStyles.from_dict(_styles)
-
-            return styles
-
-        def _decode_properties(src_value__: Any) -> HTMLTextProperties | Unset:
-            _properties = src_value__
-            properties: HTMLTextProperties | Unset
-            if isinstance(_properties, Unset):
-                properties = UNSET
-            else:
-                properties = HTMLTextProperties.from_dict(_properties)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "styles": ("styles", _decode_styles),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_html_text_type),
+                "styles": ("styles", HTMLTextStyles.from_dict),
+                "properties": ("properties", HTMLTextProperties.from_dict),
             },
             copied={
                 "id": "id",
@@ -124,19 +106,3 @@ class HTMLText(LazyModel):
             required=("type",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.iaf_deeplink_to_screen_type import IafDeeplinkToScreenType, check_iaf_deeplink_to_screen_type
 from ..types import UNSET, Unset, strict_enums
 
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class IafDeeplinkToScreen(LazyModel):
+class IafDeeplinkToScreen(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (IafDeeplinkToScreenType):
@@ -77,16 +84,6 @@ class IafDeeplinkToScreen(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.iaf_deeplink_to_screen_properties import IafDeeplinkToScreenProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> IafDeeplinkToScreenType:
-            type_ = check_iaf_deeplink_to_screen_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> IafDeeplinkToScreenProperties:
-            properties = IafDeeplinkToScreenProperties.from_dict(src_value__)
-
-            return properties
-
         def _decode_submit(src_value__: Any) -> Literal[True] | Unset:
             submit = cast(Literal[True] | Unset, src_value__)
             if submit != True and not isinstance(submit, Unset) and strict_enums():
@@ -95,8 +92,8 @@ class IafDeeplinkToScreen(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_iaf_deeplink_to_screen_type),
+                "properties": ("properties", IafDeeplinkToScreenProperties.from_dict),
                 "submit": ("submit", _decode_submit),
             },
             copied={
@@ -114,19 +111,3 @@ class IafDeeplinkToScreen(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.image_asset_format import ImageAssetFormat, check_image_asset_format
 from ..models.image_asset_image_type import ImageAssetImageType, check_image_asset_image_type
 from ..models.image_asset_origin import ImageAssetOrigin, check_image_asset_origin
@@ -18,7 +26,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ImageAsset(LazyModel):
+class ImageAsset(LazyModel, AdditionalProperties):
     """
     Attributes:
         id (int): The unique identifier for this image asset. Not allowed on update.
@@ -126,47 +134,27 @@ class ImageAsset(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_format_(src_value__: Any) -> ImageAssetFormat:
-            format_ = check_image_asset_format(src_value__)
+        def _parse_origin(data: object) -> ImageAssetOrigin | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                origin_type_1 = check_image_asset_origin(data)
 
-            return format_
-
-        def _decode_updated(src_value__: Any) -> datetime.datetime:
-            updated = parse_datetime(src_value__)
-
-            return updated
-
-        def _decode_image_type(src_value__: Any) -> ImageAssetImageType:
-            image_type = check_image_asset_image_type(src_value__)
-
-            return image_type
-
-        def _decode_origin(src_value__: Any) -> ImageAssetOrigin | None | Unset:
-            def _parse_origin(data: object) -> ImageAssetOrigin | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    origin_type_1 = check_image_asset_origin(data)
-
-                    return origin_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            origin = _parse_origin(src_value__)
-
-            return origin
+                return origin_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "format_": ("format", _decode_format_),
-                "updated": ("updated", _decode_updated),
-                "image_type": ("image_type", _decode_image_type),
-                "origin": ("origin", _decode_origin),
+                "format_": ("format", check_image_asset_format),
+                "updated": ("updated", parse_datetime),
+                "image_type": ("image_type", check_image_asset_image_type),
+                "origin": ("origin", _parse_origin),
             },
             copied={
                 "id": "id",
@@ -200,19 +188,3 @@ class ImageAsset(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

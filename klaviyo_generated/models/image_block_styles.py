@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.image_block_styles_align import ImageBlockStylesAlign, check_image_block_styles_align
 from ..models.image_block_styles_block_border_style import (
     ImageBlockStylesBlockBorderStyle,
@@ -18,7 +23,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ImageBlockStyles(LazyModel):
+class ImageBlockStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         align (ImageBlockStylesAlign | None | Unset): Image Alignment.
@@ -212,50 +217,40 @@ class ImageBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_align(src_value__: Any) -> ImageBlockStylesAlign | None | Unset:
-            def _parse_align(data: object) -> ImageBlockStylesAlign | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    align_type_1 = check_image_block_styles_align(data)
+        def _parse_align(data: object) -> ImageBlockStylesAlign | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                align_type_1 = check_image_block_styles_align(data)
 
-                    return align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            align = _parse_align(src_value__)
+        def _parse_block_border_style(data: object) -> ImageBlockStylesBlockBorderStyle | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                block_border_style_type_1 = check_image_block_styles_block_border_style(data)
 
-            return align
-
-        def _decode_block_border_style(src_value__: Any) -> ImageBlockStylesBlockBorderStyle | None | Unset:
-            def _parse_block_border_style(data: object) -> ImageBlockStylesBlockBorderStyle | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    block_border_style_type_1 = check_image_block_styles_block_border_style(data)
-
-                    return block_border_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            block_border_style = _parse_block_border_style(src_value__)
-
-            return block_border_style
+                return block_border_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "align": ("align", _decode_align),
-                "block_border_style": ("block_border_style", _decode_block_border_style),
+                "align": ("align", _parse_align),
+                "block_border_style": ("block_border_style", _parse_block_border_style),
             },
             copied={
                 "background_color": "background_color",
@@ -300,19 +295,3 @@ class ImageBlockStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

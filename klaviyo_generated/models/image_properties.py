@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.image_properties_display_device_item import (
     ImagePropertiesDisplayDeviceItem,
     check_image_properties_display_device_item,
@@ -21,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ImageProperties(LazyModel):
+class ImageProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         image (ImageAssetProperties | None):
@@ -105,23 +112,18 @@ class ImageProperties(LazyModel):
         from ..models.additional_field import AdditionalField  # noqa: PLC0415
         from ..models.image_asset_properties import ImageAssetProperties  # noqa: PLC0415
 
-        def _decode_image(src_value__: Any) -> ImageAssetProperties | None:
-            def _parse_image(data: object) -> ImageAssetProperties | None:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    image_type_1 = ImageAssetProperties.from_dict(data)
+        def _parse_image(data: object) -> ImageAssetProperties | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                image_type_1 = ImageAssetProperties.from_dict(data)
 
-                    return image_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            image = _parse_image(src_value__)
-
-            return image
+                return image_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_display_device(src_value__: Any) -> list[ImagePropertiesDisplayDeviceItem] | Unset:
             _display_device = src_value__
@@ -135,36 +137,31 @@ class ImageProperties(LazyModel):
 
             return display_device
 
-        def _decode_additional_fields(src_value__: Any) -> list[AdditionalField] | None | Unset:
-            def _parse_additional_fields(data: object) -> list[AdditionalField] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    additional_fields_type_0 = []
-                    _additional_fields_type_0 = data
-                    for additional_fields_type_0_item_data in _additional_fields_type_0:
-                        additional_fields_type_0_item = AdditionalField.from_dict(additional_fields_type_0_item_data)
+        def _parse_additional_fields(data: object) -> list[AdditionalField] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                additional_fields_type_0 = []
+                _additional_fields_type_0 = data
+                for additional_fields_type_0_item_data in _additional_fields_type_0:
+                    additional_fields_type_0_item = AdditionalField.from_dict(additional_fields_type_0_item_data)
 
-                        additional_fields_type_0.append(additional_fields_type_0_item)
+                    additional_fields_type_0.append(additional_fields_type_0_item)
 
-                    return additional_fields_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            additional_fields = _parse_additional_fields(src_value__)
-
-            return additional_fields
+                return additional_fields_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "image": ("image", _decode_image),
+                "image": ("image", _parse_image),
                 "display_device": ("display_device", _decode_display_device),
-                "additional_fields": ("additional_fields", _decode_additional_fields),
+                "additional_fields": ("additional_fields", _parse_additional_fields),
             },
             copied={
                 "classname": "classname",
@@ -178,19 +175,3 @@ class ImageProperties(LazyModel):
             required=("image",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

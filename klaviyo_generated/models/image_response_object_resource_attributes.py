@@ -10,11 +10,19 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ImageResponseObjectResourceAttributes(LazyModel):
+class ImageResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (str):
@@ -90,14 +98,9 @@ class ImageResponseObjectResourceAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_updated_at(src_value__: Any) -> datetime.datetime:
-            updated_at = parse_datetime(src_value__)
-
-            return updated_at
-
         return LazyTable(
             fields={
-                "updated_at": ("updated_at", _decode_updated_at),
+                "updated_at": ("updated_at", parse_datetime),
             },
             copied={
                 "name": "name",
@@ -124,19 +127,3 @@ class ImageResponseObjectResourceAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

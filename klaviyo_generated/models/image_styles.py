@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.image_styles_horizontal_alignment import (
     ImageStylesHorizontalAlignment,
     check_image_styles_horizontal_alignment,
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ImageStyles(LazyModel):
+class ImageStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         horizontal_alignment (ImageStylesHorizontalAlignment | Unset): Horizontal alignment enumeration. Default:
@@ -91,41 +96,11 @@ class ImageStyles(LazyModel):
         from ..models.image_drop_shadow_styles import ImageDropShadowStyles  # noqa: PLC0415
         from ..models.padding import Padding  # noqa: PLC0415
 
-        def _decode_horizontal_alignment(src_value__: Any) -> ImageStylesHorizontalAlignment | Unset:
-            _horizontal_alignment = src_value__
-            horizontal_alignment: ImageStylesHorizontalAlignment | Unset
-            if isinstance(_horizontal_alignment, Unset):
-                horizontal_alignment = UNSET
-            else:
-                horizontal_alignment = check_image_styles_horizontal_alignment(_horizontal_alignment)
-
-            return horizontal_alignment
-
-        def _decode_padding(src_value__: Any) -> Padding | Unset:
-            _padding = src_value__
-            padding: Padding | Unset
-            if isinstance(_padding, Unset):
-                padding = UNSET
-            else:
-                padding = Padding.from_dict(_padding)
-
-            return padding
-
-        def _decode_drop_shadow(src_value__: Any) -> ImageDropShadowStyles | Unset:
-            _drop_shadow = src_value__
-            drop_shadow: ImageDropShadowStyles | Unset
-            if isinstance(_drop_shadow, Unset):
-                drop_shadow = UNSET
-            else:
-                drop_shadow = ImageDropShadowStyles.from_dict(_drop_shadow)
-
-            return drop_shadow
-
         return LazyTable(
             fields={
-                "horizontal_alignment": ("horizontal_alignment", _decode_horizontal_alignment),
-                "padding": ("padding", _decode_padding),
-                "drop_shadow": ("drop_shadow", _decode_drop_shadow),
+                "horizontal_alignment": ("horizontal_alignment", check_image_styles_horizontal_alignment),
+                "padding": ("padding", Padding.from_dict),
+                "drop_shadow": ("drop_shadow", ImageDropShadowStyles.from_dict),
             },
             copied={
                 "width": "width",
@@ -141,19 +116,3 @@ class ImageStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,12 +10,19 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import types
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, File, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ImageUploadQuery(LazyModel):
+class ImageUploadQuery(LazyModel, AdditionalProperties):
     """
     Attributes:
         file (File): The image file to upload. Supported image formats: jpeg,png,gif. Maximum image size: 5MB.
@@ -109,19 +116,3 @@ class ImageUploadQuery(LazyModel):
             required=("file",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

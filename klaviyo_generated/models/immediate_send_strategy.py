@@ -8,12 +8,19 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.immediate_send_strategy_method import ImmediateSendStrategyMethod, check_immediate_send_strategy_method
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ImmediateSendStrategy(LazyModel):
+class ImmediateSendStrategy(LazyModel, AdditionalProperties):
     """
     Attributes:
         method (ImmediateSendStrategyMethod):
@@ -49,33 +56,12 @@ class ImmediateSendStrategy(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_method(src_value__: Any) -> ImmediateSendStrategyMethod:
-            method = check_immediate_send_strategy_method(src_value__)
-
-            return method
-
         return LazyTable(
             fields={
-                "method": ("method", _decode_method),
+                "method": ("method", check_immediate_send_strategy_method),
             },
             copied={},
             known=("method",),
             required=("method",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

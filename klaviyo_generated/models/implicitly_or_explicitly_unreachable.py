@@ -8,7 +8,14 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.implicitly_or_explicitly_unreachable_reachable_status import (
     ImplicitlyOrExplicitlyUnreachableReachableStatus,
     check_implicitly_or_explicitly_unreachable_reachable_status,
@@ -16,7 +23,7 @@ from ..models.implicitly_or_explicitly_unreachable_reachable_status import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ImplicitlyOrExplicitlyUnreachable(LazyModel):
+class ImplicitlyOrExplicitlyUnreachable(LazyModel, AdditionalProperties):
     """
     Attributes:
         reachable_status (ImplicitlyOrExplicitlyUnreachableReachableStatus):
@@ -52,33 +59,12 @@ class ImplicitlyOrExplicitlyUnreachable(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_reachable_status(src_value__: Any) -> ImplicitlyOrExplicitlyUnreachableReachableStatus:
-            reachable_status = check_implicitly_or_explicitly_unreachable_reachable_status(src_value__)
-
-            return reachable_status
-
         return LazyTable(
             fields={
-                "reachable_status": ("reachable_status", _decode_reachable_status),
+                "reachable_status": ("reachable_status", check_implicitly_or_explicitly_unreachable_reachable_status),
             },
             copied={},
             known=("reachable_status",),
             required=("reachable_status",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ImportErrorResponseObjectResourceAttributes(LazyModel):
+class ImportErrorResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         code (str): A code for classifying the error type. Example: invalid.
@@ -98,41 +106,29 @@ class ImportErrorResponseObjectResourceAttributes(LazyModel):
             ImportErrorResponseObjectResourceAttributesOriginalPayloadType0,  # noqa: PLC0415
         )
 
-        def _decode_source(src_value__: Any) -> ErrorSource:
-            source = ErrorSource.from_dict(src_value__)
-
-            return source
-
-        def _decode_original_payload(
-            src_value__: Any,
+        def _parse_original_payload(
+            data: object,
         ) -> ImportErrorResponseObjectResourceAttributesOriginalPayloadType0 | None | Unset:
-            def _parse_original_payload(
-                data: object,
-            ) -> ImportErrorResponseObjectResourceAttributesOriginalPayloadType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    original_payload_type_0 = ImportErrorResponseObjectResourceAttributesOriginalPayloadType0.from_dict(
-                        data
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                original_payload_type_0 = ImportErrorResponseObjectResourceAttributesOriginalPayloadType0.from_dict(
+                    data
+                )
 
-                    return original_payload_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            original_payload = _parse_original_payload(src_value__)
-
-            return original_payload
+                return original_payload_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "source": ("source", _decode_source),
-                "original_payload": ("original_payload", _decode_original_payload),
+                "source": ("source", ErrorSource.from_dict),
+                "original_payload": ("original_payload", _parse_original_payload),
             },
             copied={
                 "code": "code",
@@ -154,19 +150,3 @@ class ImportErrorResponseObjectResourceAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

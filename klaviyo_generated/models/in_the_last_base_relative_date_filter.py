@@ -8,7 +8,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.in_the_last_base_relative_date_filter_operator import (
     InTheLastBaseRelativeDateFilterOperator,
     check_in_the_last_base_relative_date_filter_operator,
@@ -24,7 +32,7 @@ from ..models.in_the_last_base_relative_date_filter_unit import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class InTheLastBaseRelativeDateFilter(LazyModel):
+class InTheLastBaseRelativeDateFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (InTheLastBaseRelativeDateFilterType):
@@ -83,26 +91,11 @@ class InTheLastBaseRelativeDateFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> InTheLastBaseRelativeDateFilterType:
-            type_ = check_in_the_last_base_relative_date_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> InTheLastBaseRelativeDateFilterOperator:
-            operator = check_in_the_last_base_relative_date_filter_operator(src_value__)
-
-            return operator
-
-        def _decode_unit(src_value__: Any) -> InTheLastBaseRelativeDateFilterUnit:
-            unit = check_in_the_last_base_relative_date_filter_unit(src_value__)
-
-            return unit
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
-                "unit": ("unit", _decode_unit),
+                "type_": ("type", check_in_the_last_base_relative_date_filter_type),
+                "operator": ("operator", check_in_the_last_base_relative_date_filter_operator),
+                "unit": ("unit", check_in_the_last_base_relative_date_filter_unit),
             },
             copied={
                 "quantity": "quantity",
@@ -121,19 +114,3 @@ class InTheLastBaseRelativeDateFilter(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,12 +8,19 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.increment_badge_config import IncrementBadgeConfig, check_increment_badge_config
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class Increment(LazyModel):
+class Increment(LazyModel, AdditionalProperties):
     """
     Attributes:
         badge_config (IncrementBadgeConfig):
@@ -49,33 +56,12 @@ class Increment(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_badge_config(src_value__: Any) -> IncrementBadgeConfig:
-            badge_config = check_increment_badge_config(src_value__)
-
-            return badge_config
-
         return LazyTable(
             fields={
-                "badge_config": ("badge_config", _decode_badge_config),
+                "badge_config": ("badge_config", check_increment_badge_config),
             },
             copied={},
             known=("badge_config",),
             required=("badge_config",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.ingestion_log_response_object_resource_attributes_event_type import (
     IngestionLogResponseObjectResourceAttributesEventType,
     check_ingestion_log_response_object_resource_attributes_event_type,
@@ -25,7 +33,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class IngestionLogResponseObjectResourceAttributes(LazyModel):
+class IngestionLogResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         status (IngestionLogResponseObjectResourceAttributesStatus): The severity of the log entry. Example: error.
@@ -99,21 +107,6 @@ class IngestionLogResponseObjectResourceAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.ingestion_log_error_detail import IngestionLogErrorDetail  # noqa: PLC0415
 
-        def _decode_status(src_value__: Any) -> IngestionLogResponseObjectResourceAttributesStatus:
-            status = check_ingestion_log_response_object_resource_attributes_status(src_value__)
-
-            return status
-
-        def _decode_event_type(src_value__: Any) -> IngestionLogResponseObjectResourceAttributesEventType:
-            event_type = check_ingestion_log_response_object_resource_attributes_event_type(src_value__)
-
-            return event_type
-
-        def _decode_timestamp(src_value__: Any) -> datetime.datetime:
-            timestamp = parse_datetime(src_value__)
-
-            return timestamp
-
         def _decode_errors(src_value__: Any) -> list[IngestionLogErrorDetail]:
             errors = []
             _errors = src_value__
@@ -126,9 +119,9 @@ class IngestionLogResponseObjectResourceAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "status": ("status", _decode_status),
-                "event_type": ("event_type", _decode_event_type),
-                "timestamp": ("timestamp", _decode_timestamp),
+                "status": ("status", check_ingestion_log_response_object_resource_attributes_status),
+                "event_type": ("event_type", check_ingestion_log_response_object_resource_attributes_event_type),
+                "timestamp": ("timestamp", parse_datetime),
                 "errors": ("errors", _decode_errors),
             },
             copied={
@@ -150,19 +143,3 @@ class IngestionLogResponseObjectResourceAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class IngestionLogResponseObjectResourceRelationships(LazyModel):
+class IngestionLogResponseObjectResourceRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         object_type (IngestionLogResponseObjectResourceRelationshipsObjectType | Unset):
@@ -68,32 +73,13 @@ class IngestionLogResponseObjectResourceRelationships(LazyModel):
             IngestionLogResponseObjectResourceRelationshipsObjectType,  # noqa: PLC0415
         )
 
-        def _decode_object_type(src_value__: Any) -> IngestionLogResponseObjectResourceRelationshipsObjectType | Unset:
-            _object_type = src_value__
-            object_type: IngestionLogResponseObjectResourceRelationshipsObjectType | Unset
-            if isinstance(_object_type, Unset):
-                object_type = UNSET
-            else:
-                object_type = IngestionLogResponseObjectResourceRelationshipsObjectType.from_dict(_object_type)
-
-            return object_type
-
-        def _decode_object_record(
-            src_value__: Any,
-        ) -> IngestionLogResponseObjectResourceRelationshipsObjectRecord | Unset:
-            _object_record = src_value__
-            object_record: IngestionLogResponseObjectResourceRelationshipsObjectRecord | Unset
-            if isinstance(_object_record, Unset):
-                object_record = UNSET
-            else:
-                object_record = IngestionLogResponseObjectResourceRelationshipsObjectRecord.from_dict(_object_record)
-
-            return object_record
-
         return LazyTable(
             fields={
-                "object_type": ("object-type", _decode_object_type),
-                "object_record": ("object-record", _decode_object_record),
+                "object_type": ("object-type", IngestionLogResponseObjectResourceRelationshipsObjectType.from_dict),
+                "object_record": (
+                    "object-record",
+                    IngestionLogResponseObjectResourceRelationshipsObjectRecord.from_dict,
+                ),
             },
             copied={},
             known=(
@@ -103,19 +89,3 @@ class IngestionLogResponseObjectResourceRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,7 +21,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class InputStyles(LazyModel):
+class InputStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         text_styles (TextStyleV0 | Unset):
@@ -131,19 +136,9 @@ class InputStyles(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.text_style_v0 import TextStyleV0  # noqa: PLC0415
 
-        def _decode_text_styles(src_value__: Any) -> TextStyleV0 | Unset:
-            _text_styles = src_value__
-            text_styles: TextStyleV0 | Unset
-            if isinstance(_text_styles, Unset):
-                text_styles = UNSET
-            else:
-                text_styles = TextStyleV0.from_dict(_text_styles)
-
-            return text_styles
-
         return LazyTable(
             fields={
-                "text_styles": ("text_styles", _decode_text_styles),
+                "text_styles": ("text_styles", TextStyleV0.from_dict),
             },
             copied={
                 "label_color": "label_color",
@@ -171,19 +166,3 @@ class InputStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.internal_scheduled_report_builder_report_data_service_method_type import (
     InternalScheduledReportBuilderReportDataServiceMethodType,
     check_internal_scheduled_report_builder_report_data_service_method_type,
@@ -16,7 +24,7 @@ from ..models.internal_scheduled_report_builder_report_data_service_method_type 
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class InternalScheduledReportBuilderReportData(LazyModel):
+class InternalScheduledReportBuilderReportData(LazyModel, AdditionalProperties):
     """
     Attributes:
         service_method_type (InternalScheduledReportBuilderReportDataServiceMethodType):
@@ -63,14 +71,12 @@ class InternalScheduledReportBuilderReportData(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_service_method_type(src_value__: Any) -> InternalScheduledReportBuilderReportDataServiceMethodType:
-            service_method_type = check_internal_scheduled_report_builder_report_data_service_method_type(src_value__)
-
-            return service_method_type
-
         return LazyTable(
             fields={
-                "service_method_type": ("service_method_type", _decode_service_method_type),
+                "service_method_type": (
+                    "service_method_type",
+                    check_internal_scheduled_report_builder_report_data_service_method_type,
+                ),
             },
             copied={
                 "report_id": "report_id",
@@ -85,19 +91,3 @@ class InternalScheduledReportBuilderReportData(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

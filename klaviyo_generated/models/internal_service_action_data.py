@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.internal_service_action_data_status import (
     InternalServiceActionDataStatus,
     check_internal_service_action_data_status,
@@ -23,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class InternalServiceActionData(LazyModel):
+class InternalServiceActionData(LazyModel, AdditionalProperties):
     """
     Attributes:
         service_configuration (InternalScheduledReportBuilderReportData | InternalScheduledReportData |
@@ -87,6 +92,54 @@ class InternalServiceActionData(LazyModel):
         from ..models.internal_track_event_data import InternalTrackEventData  # noqa: PLC0415
         from ..models.internal_unknown_service_data import InternalUnknownServiceData  # noqa: PLC0415
 
+        def _parse_service_configuration(
+            data: object,
+        ) -> (
+            InternalScheduledReportBuilderReportData
+            | InternalScheduledReportData
+            | InternalTrackEventData
+            | InternalUnknownServiceData
+            | None
+            | Unset
+        ):
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                service_configuration_type_0 = InternalScheduledReportData.from_dict(data)
+
+                return service_configuration_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                service_configuration_type_1 = InternalTrackEventData.from_dict(data)
+
+                return service_configuration_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                service_configuration_type_2 = InternalScheduledReportBuilderReportData.from_dict(data)
+
+                return service_configuration_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                service_configuration_type_3 = InternalUnknownServiceData.from_dict(data)
+
+                return service_configuration_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_service_configuration(
             src_value__: Any,
         ) -> (
@@ -97,72 +150,14 @@ class InternalServiceActionData(LazyModel):
             | None
             | Unset
         ):
-            def _parse_service_configuration(
-                data: object,
-            ) -> (
-                InternalScheduledReportBuilderReportData
-                | InternalScheduledReportData
-                | InternalTrackEventData
-                | InternalUnknownServiceData
-                | None
-                | Unset
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    service_configuration_type_0 = InternalScheduledReportData.from_dict(data)
-
-                    return service_configuration_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    service_configuration_type_1 = InternalTrackEventData.from_dict(data)
-
-                    return service_configuration_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    service_configuration_type_2 = InternalScheduledReportBuilderReportData.from_dict(data)
-
-                    return service_configuration_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    service_configuration_type_3 = InternalUnknownServiceData.from_dict(data)
-
-                    return service_configuration_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             service_configuration = parse_union(_parse_service_configuration, src_value__)
 
             return service_configuration
 
-        def _decode_status(src_value__: Any) -> InternalServiceActionDataStatus | Unset:
-            _status = src_value__
-            status: InternalServiceActionDataStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_internal_service_action_data_status(_status)
-
-            return status
-
         return LazyTable(
             fields={
                 "service_configuration": ("service_configuration", _decode_service_configuration),
-                "status": ("status", _decode_status),
+                "status": ("status", check_internal_service_action_data_status),
             },
             copied={},
             known=(
@@ -172,19 +167,3 @@ class InternalServiceActionData(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

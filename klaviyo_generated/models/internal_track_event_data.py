@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.internal_track_event_data_service_method_type import (
     InternalTrackEventDataServiceMethodType,
     check_internal_track_event_data_service_method_type,
@@ -20,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class InternalTrackEventData(LazyModel):
+class InternalTrackEventData(LazyModel, AdditionalProperties):
     """
     Attributes:
         service_method_type (InternalTrackEventDataServiceMethodType):
@@ -89,35 +96,25 @@ class InternalTrackEventData(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.internal_track_event_data_event_payload_type_0 import InternalTrackEventDataEventPayloadType0  # noqa: PLC0415
 
-        def _decode_service_method_type(src_value__: Any) -> InternalTrackEventDataServiceMethodType:
-            service_method_type = check_internal_track_event_data_service_method_type(src_value__)
+        def _parse_event_payload(data: object) -> InternalTrackEventDataEventPayloadType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                event_payload_type_0 = InternalTrackEventDataEventPayloadType0.from_dict(data)
 
-            return service_method_type
-
-        def _decode_event_payload(src_value__: Any) -> InternalTrackEventDataEventPayloadType0 | None | Unset:
-            def _parse_event_payload(data: object) -> InternalTrackEventDataEventPayloadType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    event_payload_type_0 = InternalTrackEventDataEventPayloadType0.from_dict(data)
-
-                    return event_payload_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            event_payload = _parse_event_payload(src_value__)
-
-            return event_payload
+                return event_payload_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "service_method_type": ("service_method_type", _decode_service_method_type),
-                "event_payload": ("event_payload", _decode_event_payload),
+                "service_method_type": ("service_method_type", check_internal_track_event_data_service_method_type),
+                "event_payload": ("event_payload", _parse_event_payload),
             },
             copied={
                 "event_key": "event_key",
@@ -132,19 +129,3 @@ class InternalTrackEventData(LazyModel):
             required=("service_method_type",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

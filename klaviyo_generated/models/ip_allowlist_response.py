@@ -10,11 +10,19 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class IpAllowlistResponse(LazyModel):
+class IpAllowlistResponse(LazyModel, AdditionalProperties):
     """
     Attributes:
         prefixes (list[str]): Klaviyo's current integration-egress IP ranges, in IPv4 CIDR notation. This is the
@@ -80,15 +88,10 @@ class IpAllowlistResponse(LazyModel):
 
             return prefixes
 
-        def _decode_created(src_value__: Any) -> datetime.datetime:
-            created = parse_datetime(src_value__)
-
-            return created
-
         return LazyTable(
             fields={
                 "prefixes": ("prefixes", _decode_prefixes),
-                "created": ("created", _decode_created),
+                "created": ("created", parse_datetime),
             },
             copied={
                 "sync_token": "sync_token",
@@ -105,19 +108,3 @@ class IpAllowlistResponse(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.link_style_style_type import LinkStyleStyleType, check_link_style_style_type
 from ..types import UNSET, Unset
 
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class LinkStyle(LazyModel):
+class LinkStyle(LazyModel, AdditionalProperties):
     """
     Attributes:
         style_type (LinkStyleStyleType):
@@ -69,20 +76,10 @@ class LinkStyle(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.link_style_styles import LinkStyleStyles  # noqa: PLC0415
 
-        def _decode_style_type(src_value__: Any) -> LinkStyleStyleType:
-            style_type = check_link_style_style_type(src_value__)
-
-            return style_type
-
-        def _decode_styles(src_value__: Any) -> LinkStyleStyles:
-            styles = LinkStyleStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
-                "style_type": ("style_type", _decode_style_type),
-                "styles": ("styles", _decode_styles),
+                "style_type": ("style_type", check_link_style_style_type),
+                "styles": ("styles", LinkStyleStyles.from_dict),
             },
             copied={
                 "id": "id",
@@ -98,19 +95,3 @@ class LinkStyle(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

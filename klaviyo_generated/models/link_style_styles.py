@@ -8,13 +8,18 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.link_style_styles_font_style import LinkStyleStylesFontStyle, check_link_style_styles_font_style
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class LinkStyleStyles(LazyModel):
+class LinkStyleStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         color (None | str | Unset):
@@ -74,29 +79,24 @@ class LinkStyleStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_font_style(src_value__: Any) -> LinkStyleStylesFontStyle | None | Unset:
-            def _parse_font_style(data: object) -> LinkStyleStylesFontStyle | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    font_style_type_1 = check_link_style_styles_font_style(data)
+        def _parse_font_style(data: object) -> LinkStyleStylesFontStyle | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                font_style_type_1 = check_link_style_styles_font_style(data)
 
-                    return font_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            font_style = _parse_font_style(src_value__)
-
-            return font_style
+                return font_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "font_style": ("font_style", _decode_font_style),
+                "font_style": ("font_style", _parse_font_style),
             },
             copied={
                 "color": "color",
@@ -112,19 +112,3 @@ class LinkStyleStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,13 +8,18 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.link_styles_decoration import LinkStylesDecoration, check_link_styles_decoration
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class LinkStyles(LazyModel):
+class LinkStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         color (str | Unset):  Default: '#0066cc'. Example: #0066cc.
@@ -56,19 +61,9 @@ class LinkStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_decoration(src_value__: Any) -> LinkStylesDecoration | Unset:
-            _decoration = src_value__
-            decoration: LinkStylesDecoration | Unset
-            if isinstance(_decoration, Unset):
-                decoration = UNSET
-            else:
-                decoration = check_link_styles_decoration(_decoration)
-
-            return decoration
-
         return LazyTable(
             fields={
-                "decoration": ("decoration", _decode_decoration),
+                "decoration": ("decoration", check_link_styles_decoration),
             },
             copied={
                 "color": "color",
@@ -80,19 +75,3 @@ class LinkStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.list_create_query_resource_object_attributes_opt_in_process import (
     ListCreateQueryResourceObjectAttributesOptInProcess,
     check_list_create_query_resource_object_attributes_opt_in_process,
@@ -17,7 +25,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ListCreateQueryResourceObjectAttributes(LazyModel):
+class ListCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (str): A helpful name to label the list Example: Newsletter.
@@ -68,33 +76,24 @@ class ListCreateQueryResourceObjectAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_opt_in_process(
-            src_value__: Any,
-        ) -> ListCreateQueryResourceObjectAttributesOptInProcess | None | Unset:
-            def _parse_opt_in_process(
-                data: object,
-            ) -> ListCreateQueryResourceObjectAttributesOptInProcess | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    opt_in_process_type_1 = check_list_create_query_resource_object_attributes_opt_in_process(data)
+        def _parse_opt_in_process(data: object) -> ListCreateQueryResourceObjectAttributesOptInProcess | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                opt_in_process_type_1 = check_list_create_query_resource_object_attributes_opt_in_process(data)
 
-                    return opt_in_process_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            opt_in_process = _parse_opt_in_process(src_value__)
-
-            return opt_in_process
+                return opt_in_process_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "opt_in_process": ("opt_in_process", _decode_opt_in_process),
+                "opt_in_process": ("opt_in_process", _parse_opt_in_process),
             },
             copied={
                 "name": "name",
@@ -106,19 +105,3 @@ class ListCreateQueryResourceObjectAttributes(LazyModel):
             required=("name",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.list_partial_update_query_resource_object_attributes_opt_in_process import (
     ListPartialUpdateQueryResourceObjectAttributesOptInProcess,
     check_list_partial_update_query_resource_object_attributes_opt_in_process,
@@ -17,7 +22,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ListPartialUpdateQueryResourceObjectAttributes(LazyModel):
+class ListPartialUpdateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (None | str | Unset): A helpful name to label the list Example: Newsletter.
@@ -60,35 +65,26 @@ class ListPartialUpdateQueryResourceObjectAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_opt_in_process(
-            src_value__: Any,
+        def _parse_opt_in_process(
+            data: object,
         ) -> ListPartialUpdateQueryResourceObjectAttributesOptInProcess | None | Unset:
-            def _parse_opt_in_process(
-                data: object,
-            ) -> ListPartialUpdateQueryResourceObjectAttributesOptInProcess | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    opt_in_process_type_1 = check_list_partial_update_query_resource_object_attributes_opt_in_process(
-                        data
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                opt_in_process_type_1 = check_list_partial_update_query_resource_object_attributes_opt_in_process(data)
 
-                    return opt_in_process_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            opt_in_process = _parse_opt_in_process(src_value__)
-
-            return opt_in_process
+                return opt_in_process_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "opt_in_process": ("opt_in_process", _decode_opt_in_process),
+                "opt_in_process": ("opt_in_process", _parse_opt_in_process),
             },
             copied={
                 "name": "name",
@@ -100,19 +96,3 @@ class ListPartialUpdateQueryResourceObjectAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

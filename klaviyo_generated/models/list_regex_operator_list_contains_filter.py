@@ -8,7 +8,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.list_regex_operator_list_contains_filter_operator import (
     ListRegexOperatorListContainsFilterOperator,
     check_list_regex_operator_list_contains_filter_operator,
@@ -20,7 +28,7 @@ from ..models.list_regex_operator_list_contains_filter_type import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ListRegexOperatorListContainsFilter(LazyModel):
+class ListRegexOperatorListContainsFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ListRegexOperatorListContainsFilterType):
@@ -73,20 +81,10 @@ class ListRegexOperatorListContainsFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ListRegexOperatorListContainsFilterType:
-            type_ = check_list_regex_operator_list_contains_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> ListRegexOperatorListContainsFilterOperator:
-            operator = check_list_regex_operator_list_contains_filter_operator(src_value__)
-
-            return operator
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
+                "type_": ("type", check_list_regex_operator_list_contains_filter_type),
+                "operator": ("operator", check_list_regex_operator_list_contains_filter_operator),
             },
             copied={
                 "value": "value",
@@ -103,19 +101,3 @@ class ListRegexOperatorListContainsFilter(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

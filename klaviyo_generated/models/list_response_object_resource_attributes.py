@@ -10,7 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.list_response_object_resource_attributes_opt_in_process import (
     ListResponseObjectResourceAttributesOptInProcess,
     check_list_response_object_resource_attributes_opt_in_process,
@@ -19,7 +24,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ListResponseObjectResourceAttributes(LazyModel):
+class ListResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (None | str | Unset): A helpful name to label the list Example: Newsletter.
@@ -92,71 +97,56 @@ class ListResponseObjectResourceAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_created(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    created_type_0 = parse_datetime(data)
+        def _parse_created(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                created_type_0 = parse_datetime(data)
 
-                    return created_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return created_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = _parse_created(src_value__)
+        def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                updated_type_0 = parse_datetime(data)
 
-            return created
+                return updated_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    updated_type_0 = parse_datetime(data)
+        def _parse_opt_in_process(data: object) -> ListResponseObjectResourceAttributesOptInProcess | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                opt_in_process_type_1 = check_list_response_object_resource_attributes_opt_in_process(data)
 
-                    return updated_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            updated = _parse_updated(src_value__)
-
-            return updated
-
-        def _decode_opt_in_process(src_value__: Any) -> ListResponseObjectResourceAttributesOptInProcess | None | Unset:
-            def _parse_opt_in_process(data: object) -> ListResponseObjectResourceAttributesOptInProcess | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    opt_in_process_type_1 = check_list_response_object_resource_attributes_opt_in_process(data)
-
-                    return opt_in_process_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            opt_in_process = _parse_opt_in_process(src_value__)
-
-            return opt_in_process
+                return opt_in_process_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "created": ("created", _decode_created),
-                "updated": ("updated", _decode_updated),
-                "opt_in_process": ("opt_in_process", _decode_opt_in_process),
+                "created": ("created", _parse_created),
+                "updated": ("updated", _parse_updated),
+                "opt_in_process": ("opt_in_process", _parse_opt_in_process),
             },
             copied={
                 "name": "name",
@@ -170,19 +160,3 @@ class ListResponseObjectResourceAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

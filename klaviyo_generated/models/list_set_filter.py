@@ -8,13 +8,20 @@ from typing import Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.list_set_filter_operator import ListSetFilterOperator, check_list_set_filter_operator
 from ..models.list_set_filter_type import ListSetFilterType, check_list_set_filter_type
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ListSetFilter(LazyModel):
+class ListSetFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ListSetFilterType):
@@ -64,16 +71,6 @@ class ListSetFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ListSetFilterType:
-            type_ = check_list_set_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> ListSetFilterOperator:
-            operator = check_list_set_filter_operator(src_value__)
-
-            return operator
-
         def _decode_value(src_value__: Any) -> list[str]:
             value = cast(list[str], src_value__)
 
@@ -81,8 +78,8 @@ class ListSetFilter(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
+                "type_": ("type", check_list_set_filter_type),
+                "operator": ("operator", check_list_set_filter_operator),
                 "value": ("value", _decode_value),
             },
             copied={},
@@ -98,19 +95,3 @@ class ListSetFilter(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

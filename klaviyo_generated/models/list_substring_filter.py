@@ -8,13 +8,21 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.list_substring_filter_operator import ListSubstringFilterOperator, check_list_substring_filter_operator
 from ..models.list_substring_filter_type import ListSubstringFilterType, check_list_substring_filter_type
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ListSubstringFilter(LazyModel):
+class ListSubstringFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ListSubstringFilterType):
@@ -67,20 +75,10 @@ class ListSubstringFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ListSubstringFilterType:
-            type_ = check_list_substring_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> ListSubstringFilterOperator:
-            operator = check_list_substring_filter_operator(src_value__)
-
-            return operator
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
+                "type_": ("type", check_list_substring_filter_type),
+                "operator": ("operator", check_list_substring_filter_operator),
             },
             copied={
                 "value": "value",
@@ -97,19 +95,3 @@ class ListSubstringFilter(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

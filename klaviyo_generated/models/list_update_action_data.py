@@ -8,13 +8,21 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.list_update_action_data_status import ListUpdateActionDataStatus, check_list_update_action_data_status
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ListUpdateActionData(LazyModel):
+class ListUpdateActionData(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (str):
@@ -78,19 +86,9 @@ class ListUpdateActionData(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_status(src_value__: Any) -> ListUpdateActionDataStatus | Unset:
-            _status = src_value__
-            status: ListUpdateActionDataStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_list_update_action_data_status(_status)
-
-            return status
-
         return LazyTable(
             fields={
-                "status": ("status", _decode_status),
+                "status": ("status", check_list_update_action_data_status),
             },
             copied={
                 "name": "name",
@@ -110,19 +108,3 @@ class ListUpdateActionData(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

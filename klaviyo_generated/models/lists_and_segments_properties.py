@@ -8,12 +8,17 @@ from typing import Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ListsAndSegmentsProperties(LazyModel):
+class ListsAndSegmentsProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         allow_list (list[str] | None | Unset):
@@ -68,50 +73,40 @@ class ListsAndSegmentsProperties(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_allow_list(src_value__: Any) -> list[str] | None | Unset:
-            def _parse_allow_list(data: object) -> list[str] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    allow_list_type_0 = cast(list[str], data)
+        def _parse_allow_list(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                allow_list_type_0 = cast(list[str], data)
 
-                    return allow_list_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return allow_list_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            allow_list = _parse_allow_list(src_value__)
+        def _parse_deny_list(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                deny_list_type_0 = cast(list[str], data)
 
-            return allow_list
-
-        def _decode_deny_list(src_value__: Any) -> list[str] | None | Unset:
-            def _parse_deny_list(data: object) -> list[str] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    deny_list_type_0 = cast(list[str], data)
-
-                    return deny_list_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            deny_list = _parse_deny_list(src_value__)
-
-            return deny_list
+                return deny_list_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "allow_list": ("allow_list", _decode_allow_list),
-                "deny_list": ("deny_list", _decode_deny_list),
+                "allow_list": ("allow_list", _parse_allow_list),
+                "deny_list": ("deny_list", _parse_deny_list),
             },
             copied={},
             known=(
@@ -121,19 +116,3 @@ class ListsAndSegmentsProperties(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.location_type import LocationType, check_location_type
 from ..types import UNSET, Unset
 
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class Location(LazyModel):
+class Location(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (LocationType):
@@ -69,20 +76,10 @@ class Location(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.location_properties import LocationProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> LocationType:
-            type_ = check_location_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> LocationProperties:
-            properties = LocationProperties.from_dict(src_value__)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_location_type),
+                "properties": ("properties", LocationProperties.from_dict),
             },
             copied={
                 "id": "id",
@@ -98,19 +95,3 @@ class Location(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.location_properties_allow_list_type_0_item_type_0 import (
     LocationPropertiesAllowListType0ItemType0,
     check_location_properties_allow_list_type_0_item_type_0,
@@ -29,7 +34,7 @@ from ..types import UNSET, Unset, parse_union
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class LocationProperties(LazyModel):
+class LocationProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         allow_list (list[LocationPropertiesAllowListType0ItemType0 | LocationPropertiesAllowListType0ItemType1] | None |
@@ -110,116 +115,92 @@ class LocationProperties(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_allow_list(
-            src_value__: Any,
+        def _parse_allow_list(
+            data: object,
         ) -> list[LocationPropertiesAllowListType0ItemType0 | LocationPropertiesAllowListType0ItemType1] | None | Unset:
-            def _parse_allow_list(
-                data: object,
-            ) -> (
-                list[LocationPropertiesAllowListType0ItemType0 | LocationPropertiesAllowListType0ItemType1]
-                | None
-                | Unset
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    allow_list_type_0 = []
-                    _allow_list_type_0 = data
-                    for allow_list_type_0_item_data in _allow_list_type_0:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                allow_list_type_0 = []
+                _allow_list_type_0 = data
+                for allow_list_type_0_item_data in _allow_list_type_0:
 
-                        def _parse_allow_list_type_0_item(
-                            data: object,
-                        ) -> LocationPropertiesAllowListType0ItemType0 | LocationPropertiesAllowListType0ItemType1:
-                            try:
-                                if not isinstance(data, str):
-                                    raise TypeError()
-                                allow_list_type_0_item_type_0 = check_location_properties_allow_list_type_0_item_type_0(
-                                    data
-                                )
-
-                                return allow_list_type_0_item_type_0
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
+                    def _parse_allow_list_type_0_item(
+                        data: object,
+                    ) -> LocationPropertiesAllowListType0ItemType0 | LocationPropertiesAllowListType0ItemType1:
+                        try:
                             if not isinstance(data, str):
                                 raise TypeError()
-                            allow_list_type_0_item_type_1 = check_location_properties_allow_list_type_0_item_type_1(
+                            allow_list_type_0_item_type_0 = check_location_properties_allow_list_type_0_item_type_0(
                                 data
                             )
 
-                            return allow_list_type_0_item_type_1
+                            return allow_list_type_0_item_type_0
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        if not isinstance(data, str):
+                            raise TypeError()
+                        allow_list_type_0_item_type_1 = check_location_properties_allow_list_type_0_item_type_1(data)
 
-                        allow_list_type_0_item = parse_union(_parse_allow_list_type_0_item, allow_list_type_0_item_data)
+                        return allow_list_type_0_item_type_1
 
-                        allow_list_type_0.append(allow_list_type_0_item)
+                    allow_list_type_0_item = parse_union(_parse_allow_list_type_0_item, allow_list_type_0_item_data)
 
-                    return allow_list_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                    allow_list_type_0.append(allow_list_type_0_item)
 
-            allow_list = _parse_allow_list(src_value__)
+                return allow_list_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            return allow_list
-
-        def _decode_deny_list(
-            src_value__: Any,
+        def _parse_deny_list(
+            data: object,
         ) -> list[LocationPropertiesDenyListType0ItemType0 | LocationPropertiesDenyListType0ItemType1] | None | Unset:
-            def _parse_deny_list(
-                data: object,
-            ) -> (
-                list[LocationPropertiesDenyListType0ItemType0 | LocationPropertiesDenyListType0ItemType1] | None | Unset
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    deny_list_type_0 = []
-                    _deny_list_type_0 = data
-                    for deny_list_type_0_item_data in _deny_list_type_0:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                deny_list_type_0 = []
+                _deny_list_type_0 = data
+                for deny_list_type_0_item_data in _deny_list_type_0:
 
-                        def _parse_deny_list_type_0_item(
-                            data: object,
-                        ) -> LocationPropertiesDenyListType0ItemType0 | LocationPropertiesDenyListType0ItemType1:
-                            try:
-                                if not isinstance(data, str):
-                                    raise TypeError()
-                                deny_list_type_0_item_type_0 = check_location_properties_deny_list_type_0_item_type_0(
-                                    data
-                                )
-
-                                return deny_list_type_0_item_type_0
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
+                    def _parse_deny_list_type_0_item(
+                        data: object,
+                    ) -> LocationPropertiesDenyListType0ItemType0 | LocationPropertiesDenyListType0ItemType1:
+                        try:
                             if not isinstance(data, str):
                                 raise TypeError()
-                            deny_list_type_0_item_type_1 = check_location_properties_deny_list_type_0_item_type_1(data)
+                            deny_list_type_0_item_type_0 = check_location_properties_deny_list_type_0_item_type_0(data)
 
-                            return deny_list_type_0_item_type_1
+                            return deny_list_type_0_item_type_0
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        if not isinstance(data, str):
+                            raise TypeError()
+                        deny_list_type_0_item_type_1 = check_location_properties_deny_list_type_0_item_type_1(data)
 
-                        deny_list_type_0_item = parse_union(_parse_deny_list_type_0_item, deny_list_type_0_item_data)
+                        return deny_list_type_0_item_type_1
 
-                        deny_list_type_0.append(deny_list_type_0_item)
+                    deny_list_type_0_item = parse_union(_parse_deny_list_type_0_item, deny_list_type_0_item_data)
 
-                    return deny_list_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                    deny_list_type_0.append(deny_list_type_0_item)
 
-            deny_list = _parse_deny_list(src_value__)
-
-            return deny_list
+                return deny_list_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "allow_list": ("allow_list", _decode_allow_list),
-                "deny_list": ("deny_list", _decode_deny_list),
+                "allow_list": ("allow_list", _parse_allow_list),
+                "deny_list": ("deny_list", _parse_deny_list),
             },
             copied={},
             known=(
@@ -229,19 +210,3 @@ class LocationProperties(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

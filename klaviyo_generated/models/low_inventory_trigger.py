@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.low_inventory_trigger_audience_item import (
     LowInventoryTriggerAudienceItem,
     check_low_inventory_trigger_audience_item,
@@ -25,7 +33,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class LowInventoryTrigger(LazyModel):
+class LowInventoryTrigger(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (LowInventoryTriggerType):
@@ -110,33 +118,18 @@ class LowInventoryTrigger(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.low_inventory_trigger_trigger_filter_type_0 import LowInventoryTriggerTriggerFilterType0  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> LowInventoryTriggerType:
-            type_ = check_low_inventory_trigger_type(src_value__)
+        def _parse_trigger_filter(data: object) -> LowInventoryTriggerTriggerFilterType0 | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                trigger_filter_type_0 = LowInventoryTriggerTriggerFilterType0.from_dict(data)
 
-            return type_
-
-        def _decode_product_level(src_value__: Any) -> LowInventoryTriggerProductLevel:
-            product_level = check_low_inventory_trigger_product_level(src_value__)
-
-            return product_level
-
-        def _decode_trigger_filter(src_value__: Any) -> LowInventoryTriggerTriggerFilterType0 | None:
-            def _parse_trigger_filter(data: object) -> LowInventoryTriggerTriggerFilterType0 | None:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    trigger_filter_type_0 = LowInventoryTriggerTriggerFilterType0.from_dict(data)
-
-                    return trigger_filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            trigger_filter = _parse_trigger_filter(src_value__)
-
-            return trigger_filter
+                return trigger_filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_audience(src_value__: Any) -> list[LowInventoryTriggerAudienceItem]:
             audience = []
@@ -150,9 +143,9 @@ class LowInventoryTrigger(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "product_level": ("product_level", _decode_product_level),
-                "trigger_filter": ("trigger_filter", _decode_trigger_filter),
+                "type_": ("type", check_low_inventory_trigger_type),
+                "product_level": ("product_level", check_low_inventory_trigger_product_level),
+                "trigger_filter": ("trigger_filter", _parse_trigger_filter),
                 "audience": ("audience", _decode_audience),
             },
             copied={
@@ -176,19 +169,3 @@ class LowInventoryTrigger(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.mapped_metric_enum import MappedMetricEnum, check_mapped_metric_enum
 from ..models.mapped_metric_partial_update_query_resource_object_id import (
     MappedMetricPartialUpdateQueryResourceObjectId,
@@ -23,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MappedMetricPartialUpdateQueryResourceObject(LazyModel):
+class MappedMetricPartialUpdateQueryResourceObject(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (MappedMetricEnum):
@@ -76,33 +83,11 @@ class MappedMetricPartialUpdateQueryResourceObject(LazyModel):
             MappedMetricPartialUpdateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> MappedMetricEnum:
-            type_ = check_mapped_metric_enum(src_value__)
-
-            return type_
-
-        def _decode_id(src_value__: Any) -> MappedMetricPartialUpdateQueryResourceObjectId:
-            id = check_mapped_metric_partial_update_query_resource_object_id(src_value__)
-
-            return id
-
-        def _decode_relationships(
-            src_value__: Any,
-        ) -> MappedMetricPartialUpdateQueryResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: MappedMetricPartialUpdateQueryResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = MappedMetricPartialUpdateQueryResourceObjectRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "id": ("id", _decode_id),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_mapped_metric_enum),
+                "id": ("id", check_mapped_metric_partial_update_query_resource_object_id),
+                "relationships": ("relationships", MappedMetricPartialUpdateQueryResourceObjectRelationships.from_dict),
             },
             copied={},
             known=(
@@ -116,19 +101,3 @@ class MappedMetricPartialUpdateQueryResourceObject(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MappedMetricPartialUpdateQueryResourceObjectRelationships(LazyModel):
+class MappedMetricPartialUpdateQueryResourceObjectRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         metric (MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric | Unset):
@@ -68,34 +73,13 @@ class MappedMetricPartialUpdateQueryResourceObjectRelationships(LazyModel):
             MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric,  # noqa: PLC0415
         )
 
-        def _decode_metric(src_value__: Any) -> MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric | Unset:
-            _metric = src_value__
-            metric: MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric | Unset
-            if isinstance(_metric, Unset):
-                metric = UNSET
-            else:
-                metric = MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric.from_dict(_metric)
-
-            return metric
-
-        def _decode_custom_metric(
-            src_value__: Any,
-        ) -> MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetric | Unset:
-            _custom_metric = src_value__
-            custom_metric: MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetric | Unset
-            if isinstance(_custom_metric, Unset):
-                custom_metric = UNSET
-            else:
-                custom_metric = MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetric.from_dict(
-                    _custom_metric
-                )
-
-            return custom_metric
-
         return LazyTable(
             fields={
-                "metric": ("metric", _decode_metric),
-                "custom_metric": ("custom-metric", _decode_custom_metric),
+                "metric": ("metric", MappedMetricPartialUpdateQueryResourceObjectRelationshipsMetric.from_dict),
+                "custom_metric": (
+                    "custom-metric",
+                    MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetric.from_dict,
+                ),
             },
             copied={},
             known=(
@@ -105,19 +89,3 @@ class MappedMetricPartialUpdateQueryResourceObjectRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

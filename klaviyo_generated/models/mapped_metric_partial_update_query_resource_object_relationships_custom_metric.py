@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetric(LazyModel):
+class MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetric(LazyModel, AdditionalProperties):
     """
     Attributes:
         data (MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricData | Unset):
@@ -54,40 +59,12 @@ class MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetric(Lazy
             MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricData,  # noqa: PLC0415
         )
 
-        def _decode_data(
-            src_value__: Any,
-        ) -> MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricData | Unset:
-            _data = src_value__
-            data: MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricData | Unset
-            if isinstance(_data, Unset):
-                data = UNSET
-            else:
-                data = MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricData.from_dict(_data)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", MappedMetricPartialUpdateQueryResourceObjectRelationshipsCustomMetricData.from_dict),
             },
             copied={},
             known=("data",),
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MappedMetricResponseObjectResourceRelationships(LazyModel):
+class MappedMetricResponseObjectResourceRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         metric (MappedMetricResponseObjectResourceRelationshipsMetric | Unset):
@@ -68,32 +73,13 @@ class MappedMetricResponseObjectResourceRelationships(LazyModel):
             MappedMetricResponseObjectResourceRelationshipsMetric,  # noqa: PLC0415
         )
 
-        def _decode_metric(src_value__: Any) -> MappedMetricResponseObjectResourceRelationshipsMetric | Unset:
-            _metric = src_value__
-            metric: MappedMetricResponseObjectResourceRelationshipsMetric | Unset
-            if isinstance(_metric, Unset):
-                metric = UNSET
-            else:
-                metric = MappedMetricResponseObjectResourceRelationshipsMetric.from_dict(_metric)
-
-            return metric
-
-        def _decode_custom_metric(
-            src_value__: Any,
-        ) -> MappedMetricResponseObjectResourceRelationshipsCustomMetric | Unset:
-            _custom_metric = src_value__
-            custom_metric: MappedMetricResponseObjectResourceRelationshipsCustomMetric | Unset
-            if isinstance(_custom_metric, Unset):
-                custom_metric = UNSET
-            else:
-                custom_metric = MappedMetricResponseObjectResourceRelationshipsCustomMetric.from_dict(_custom_metric)
-
-            return custom_metric
-
         return LazyTable(
             fields={
-                "metric": ("metric", _decode_metric),
-                "custom_metric": ("custom-metric", _decode_custom_metric),
+                "metric": ("metric", MappedMetricResponseObjectResourceRelationshipsMetric.from_dict),
+                "custom_metric": (
+                    "custom-metric",
+                    MappedMetricResponseObjectResourceRelationshipsCustomMetric.from_dict,
+                ),
             },
             copied={},
             known=(
@@ -103,19 +89,3 @@ class MappedMetricResponseObjectResourceRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,7 +21,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MediaAssetReference(LazyModel):
+class MediaAssetReference(LazyModel, AdditionalProperties):
     """
     Attributes:
         static_asset_id (None | str | Unset): Reference to a static media asset.
@@ -74,29 +79,24 @@ class MediaAssetReference(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.slim_image_reference import SlimImageReference  # noqa: PLC0415
 
-        def _decode_thumbnail(src_value__: Any) -> None | SlimImageReference | Unset:
-            def _parse_thumbnail(data: object) -> None | SlimImageReference | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    thumbnail_type_1 = SlimImageReference.from_dict(data)
+        def _parse_thumbnail(data: object) -> None | SlimImageReference | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                thumbnail_type_1 = SlimImageReference.from_dict(data)
 
-                    return thumbnail_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            thumbnail = _parse_thumbnail(src_value__)
-
-            return thumbnail
+                return thumbnail_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "thumbnail": ("thumbnail", _decode_thumbnail),
+                "thumbnail": ("thumbnail", _parse_thumbnail),
             },
             copied={
                 "static_asset_id": "static_asset_id",
@@ -110,19 +110,3 @@ class MediaAssetReference(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

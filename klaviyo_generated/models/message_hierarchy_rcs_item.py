@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.message_hierarchy_rcs_item_message_format import (
     MessageHierarchyRcsItemMessageFormat,
     check_message_hierarchy_rcs_item_message_format,
@@ -22,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MessageHierarchyRcsItem(LazyModel):
+class MessageHierarchyRcsItem(LazyModel, AdditionalProperties):
     """
     Attributes:
         message (str | Unset): The plain text message content. Often empty for RCS when rich_content is used. Default:
@@ -113,82 +118,57 @@ class MessageHierarchyRcsItem(LazyModel):
         from ..models.rcs_rich_content import RCSRichContent  # noqa: PLC0415
         from ..models.slim_image_reference import SlimImageReference  # noqa: PLC0415
 
-        def _decode_message_format(src_value__: Any) -> MessageHierarchyRcsItemMessageFormat | Unset:
-            _message_format = src_value__
-            message_format: MessageHierarchyRcsItemMessageFormat | Unset
-            if isinstance(_message_format, Unset):
-                message_format = UNSET
-            else:
-                message_format = check_message_hierarchy_rcs_item_message_format(_message_format)
+        def _parse_rich_content(data: object) -> None | RCSRichContent | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                rich_content_type_1 = RCSRichContent.from_dict(data)
 
-            return message_format
+                return rich_content_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_rich_content(src_value__: Any) -> None | RCSRichContent | Unset:
-            def _parse_rich_content(data: object) -> None | RCSRichContent | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    rich_content_type_1 = RCSRichContent.from_dict(data)
+        def _parse_extra(data: object) -> MessageHierarchyRcsItemExtraType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                extra_type_0 = MessageHierarchyRcsItemExtraType0.from_dict(data)
 
-                    return rich_content_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return extra_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            rich_content = _parse_rich_content(src_value__)
+        def _parse_image(data: object) -> None | SlimImageReference | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                image_type_1 = SlimImageReference.from_dict(data)
 
-            return rich_content
-
-        def _decode_extra(src_value__: Any) -> MessageHierarchyRcsItemExtraType0 | None | Unset:
-            def _parse_extra(data: object) -> MessageHierarchyRcsItemExtraType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    extra_type_0 = MessageHierarchyRcsItemExtraType0.from_dict(data)
-
-                    return extra_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            extra = _parse_extra(src_value__)
-
-            return extra
-
-        def _decode_image(src_value__: Any) -> None | SlimImageReference | Unset:
-            def _parse_image(data: object) -> None | SlimImageReference | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    image_type_1 = SlimImageReference.from_dict(data)
-
-                    return image_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            image = _parse_image(src_value__)
-
-            return image
+                return image_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "message_format": ("message_format", _decode_message_format),
-                "rich_content": ("rich_content", _decode_rich_content),
-                "extra": ("extra", _decode_extra),
-                "image": ("image", _decode_image),
+                "message_format": ("message_format", check_message_hierarchy_rcs_item_message_format),
+                "rich_content": ("rich_content", _parse_rich_content),
+                "extra": ("extra", _parse_extra),
+                "image": ("image", _parse_image),
             },
             copied={
                 "message": "message",
@@ -203,19 +183,3 @@ class MessageHierarchyRcsItem(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.message_hierarchy_sms_item_message_format import (
     MessageHierarchySmsItemMessageFormat,
     check_message_hierarchy_sms_item_message_format,
@@ -25,7 +33,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MessageHierarchySmsItem(LazyModel):
+class MessageHierarchySmsItem(LazyModel, AdditionalProperties):
     """
     Attributes:
         message (str): The plain text SMS message content. Example: Check out our latest deals: https://example.com.
@@ -140,118 +148,98 @@ class MessageHierarchySmsItem(LazyModel):
         from ..models.message_hierarchy_sms_item_extra_type_0 import MessageHierarchySmsItemExtraType0  # noqa: PLC0415
         from ..models.static_sms_image import StaticSMSImage  # noqa: PLC0415
 
-        def _decode_message_format(src_value__: Any) -> MessageHierarchySmsItemMessageFormat | Unset:
-            _message_format = src_value__
-            message_format: MessageHierarchySmsItemMessageFormat | Unset
-            if isinstance(_message_format, Unset):
-                message_format = UNSET
-            else:
-                message_format = check_message_hierarchy_sms_item_message_format(_message_format)
+        def _parse_extra(data: object) -> MessageHierarchySmsItemExtraType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                extra_type_0 = MessageHierarchySmsItemExtraType0.from_dict(data)
 
-            return message_format
+                return extra_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_extra(src_value__: Any) -> MessageHierarchySmsItemExtraType0 | None | Unset:
-            def _parse_extra(data: object) -> MessageHierarchySmsItemExtraType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    extra_type_0 = MessageHierarchySmsItemExtraType0.from_dict(data)
+        def _parse_image(data: object) -> DynamicSMSImage | None | StaticSMSImage | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                image_type_0 = StaticSMSImage.from_dict(data)
 
-                    return extra_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return image_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                image_type_1 = DynamicSMSImage.from_dict(data)
 
-            extra = _parse_extra(src_value__)
-
-            return extra
+                return image_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_image(src_value__: Any) -> DynamicSMSImage | None | StaticSMSImage | Unset:
-            def _parse_image(data: object) -> DynamicSMSImage | None | StaticSMSImage | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    image_type_0 = StaticSMSImage.from_dict(data)
-
-                    return image_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    image_type_1 = DynamicSMSImage.from_dict(data)
-
-                    return image_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             image = parse_union(_parse_image, src_value__)
 
             return image
 
-        def _decode_selected_image(src_value__: Any) -> ImageAsset | None | Unset:
-            def _parse_selected_image(data: object) -> ImageAsset | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    selected_image_type_1 = ImageAsset.from_dict(data)
+        def _parse_selected_image(data: object) -> ImageAsset | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                selected_image_type_1 = ImageAsset.from_dict(data)
 
-                    return selected_image_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return selected_image_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            selected_image = _parse_selected_image(src_value__)
+        def _parse_media(data: object) -> MediaAsset | MediaAssetReference | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                media_type_0 = MediaAsset.from_dict(data)
 
-            return selected_image
+                return media_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                media_type_1 = MediaAssetReference.from_dict(data)
+
+                return media_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_media(src_value__: Any) -> MediaAsset | MediaAssetReference | None | Unset:
-            def _parse_media(data: object) -> MediaAsset | MediaAssetReference | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    media_type_0 = MediaAsset.from_dict(data)
-
-                    return media_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    media_type_1 = MediaAssetReference.from_dict(data)
-
-                    return media_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             media = parse_union(_parse_media, src_value__)
 
             return media
 
         return LazyTable(
             fields={
-                "message_format": ("message_format", _decode_message_format),
-                "extra": ("extra", _decode_extra),
+                "message_format": ("message_format", check_message_hierarchy_sms_item_message_format),
+                "extra": ("extra", _parse_extra),
                 "image": ("image", _decode_image),
-                "selected_image": ("selected_image", _decode_selected_image),
+                "selected_image": ("selected_image", _parse_selected_image),
                 "media": ("media", _decode_media),
             },
             copied={
@@ -268,19 +256,3 @@ class MessageHierarchySmsItem(LazyModel):
             required=("message",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.metric_aggregate_query_resource_object_attributes_by_type_0_item import (
     MetricAggregateQueryResourceObjectAttributesByType0Item,
     check_metric_aggregate_query_resource_object_attributes_by_type_0_item,
@@ -29,7 +37,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MetricAggregateQueryResourceObjectAttributes(LazyModel):
+class MetricAggregateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         metric_id (str): The metric ID used in the aggregation. Example: 0rG4eQ.
@@ -197,93 +205,66 @@ class MetricAggregateQueryResourceObjectAttributes(LazyModel):
 
             return filter
 
-        def _decode_interval(src_value__: Any) -> MetricAggregateQueryResourceObjectAttributesInterval | None | Unset:
-            def _parse_interval(data: object) -> MetricAggregateQueryResourceObjectAttributesInterval | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    interval_type_1 = check_metric_aggregate_query_resource_object_attributes_interval(data)
+        def _parse_interval(data: object) -> MetricAggregateQueryResourceObjectAttributesInterval | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                interval_type_1 = check_metric_aggregate_query_resource_object_attributes_interval(data)
 
-                    return interval_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return interval_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            interval = _parse_interval(src_value__)
+        def _parse_by(data: object) -> list[MetricAggregateQueryResourceObjectAttributesByType0Item] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                by_type_0 = []
+                _by_type_0 = data
+                for by_type_0_item_data in _by_type_0:
+                    by_type_0_item = check_metric_aggregate_query_resource_object_attributes_by_type_0_item(
+                        by_type_0_item_data
+                    )
 
-            return interval
+                    by_type_0.append(by_type_0_item)
 
-        def _decode_by(
-            src_value__: Any,
-        ) -> list[MetricAggregateQueryResourceObjectAttributesByType0Item] | None | Unset:
-            def _parse_by(data: object) -> list[MetricAggregateQueryResourceObjectAttributesByType0Item] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    by_type_0 = []
-                    _by_type_0 = data
-                    for by_type_0_item_data in _by_type_0:
-                        by_type_0_item = check_metric_aggregate_query_resource_object_attributes_by_type_0_item(
-                            by_type_0_item_data
-                        )
+                return by_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-                        by_type_0.append(by_type_0_item)
+        def _parse_return_fields(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                return_fields_type_0 = cast(list[str], data)
 
-                    return by_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            by = _parse_by(src_value__)
-
-            return by
-
-        def _decode_return_fields(src_value__: Any) -> list[str] | None | Unset:
-            def _parse_return_fields(data: object) -> list[str] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    return_fields_type_0 = cast(list[str], data)
-
-                    return return_fields_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            return_fields = _parse_return_fields(src_value__)
-
-            return return_fields
-
-        def _decode_sort(src_value__: Any) -> MetricAggregateQueryResourceObjectAttributesSort | Unset:
-            _sort = src_value__
-            sort: MetricAggregateQueryResourceObjectAttributesSort | Unset
-            if isinstance(_sort, Unset):
-                sort = UNSET
-            else:
-                sort = check_metric_aggregate_query_resource_object_attributes_sort(_sort)
-
-            return sort
+                return return_fields_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "measurements": ("measurements", _decode_measurements),
                 "filter": ("filter", _decode_filter),
-                "interval": ("interval", _decode_interval),
-                "by": ("by", _decode_by),
-                "return_fields": ("return_fields", _decode_return_fields),
-                "sort": ("sort", _decode_sort),
+                "interval": ("interval", _parse_interval),
+                "by": ("by", _parse_by),
+                "return_fields": ("return_fields", _parse_return_fields),
+                "sort": ("sort", check_metric_aggregate_query_resource_object_attributes_sort),
             },
             copied={
                 "metric_id": "metric_id",
@@ -310,19 +291,3 @@ class MetricAggregateQueryResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

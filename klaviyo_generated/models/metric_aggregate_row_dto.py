@@ -8,14 +8,21 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.metric_aggregate_row_dto_measurements import MetricAggregateRowDTOMeasurements
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MetricAggregateRowDTO(LazyModel):
+class MetricAggregateRowDTO(LazyModel, AdditionalProperties):
     """
     Attributes:
         dimensions (list[str]): List of dimensions associated with this set of measurements
@@ -65,15 +72,10 @@ class MetricAggregateRowDTO(LazyModel):
 
             return dimensions
 
-        def _decode_measurements(src_value__: Any) -> MetricAggregateRowDTOMeasurements:
-            measurements = MetricAggregateRowDTOMeasurements.from_dict(src_value__)
-
-            return measurements
-
         return LazyTable(
             fields={
                 "dimensions": ("dimensions", _decode_dimensions),
-                "measurements": ("measurements", _decode_measurements),
+                "measurements": ("measurements", MetricAggregateRowDTOMeasurements.from_dict),
             },
             copied={},
             known=(
@@ -86,19 +88,3 @@ class MetricAggregateRowDTO(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

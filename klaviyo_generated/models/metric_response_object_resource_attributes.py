@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MetricResponseObjectResourceAttributes(LazyModel):
+class MetricResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (None | str | Unset): The name of the metric
@@ -88,33 +93,24 @@ class MetricResponseObjectResourceAttributes(LazyModel):
             MetricResponseObjectResourceAttributesIntegrationType0,  # noqa: PLC0415
         )
 
-        def _decode_integration(
-            src_value__: Any,
-        ) -> MetricResponseObjectResourceAttributesIntegrationType0 | None | Unset:
-            def _parse_integration(
-                data: object,
-            ) -> MetricResponseObjectResourceAttributesIntegrationType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    integration_type_0 = MetricResponseObjectResourceAttributesIntegrationType0.from_dict(data)
+        def _parse_integration(data: object) -> MetricResponseObjectResourceAttributesIntegrationType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                integration_type_0 = MetricResponseObjectResourceAttributesIntegrationType0.from_dict(data)
 
-                    return integration_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            integration = _parse_integration(src_value__)
-
-            return integration
+                return integration_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "integration": ("integration", _decode_integration),
+                "integration": ("integration", _parse_integration),
             },
             copied={
                 "name": "name",
@@ -130,19 +126,3 @@ class MetricResponseObjectResourceAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

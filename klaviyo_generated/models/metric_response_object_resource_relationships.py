@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MetricResponseObjectResourceRelationships(LazyModel):
+class MetricResponseObjectResourceRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         flow_triggers (MetricResponseObjectResourceRelationshipsFlowTriggers | Unset):
@@ -54,38 +59,12 @@ class MetricResponseObjectResourceRelationships(LazyModel):
             MetricResponseObjectResourceRelationshipsFlowTriggers,  # noqa: PLC0415
         )
 
-        def _decode_flow_triggers(src_value__: Any) -> MetricResponseObjectResourceRelationshipsFlowTriggers | Unset:
-            _flow_triggers = src_value__
-            flow_triggers: MetricResponseObjectResourceRelationshipsFlowTriggers | Unset
-            if isinstance(_flow_triggers, Unset):
-                flow_triggers = UNSET
-            else:
-                flow_triggers = MetricResponseObjectResourceRelationshipsFlowTriggers.from_dict(_flow_triggers)
-
-            return flow_triggers
-
         return LazyTable(
             fields={
-                "flow_triggers": ("flow-triggers", _decode_flow_triggers),
+                "flow_triggers": ("flow-triggers", MetricResponseObjectResourceRelationshipsFlowTriggers.from_dict),
             },
             copied={},
             known=("flow-triggers",),
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

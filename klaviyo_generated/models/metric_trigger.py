@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.metric_trigger_type import MetricTriggerType, check_metric_trigger_type
 from ..types import UNSET, Unset
 
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MetricTrigger(LazyModel):
+class MetricTrigger(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (MetricTriggerType):
@@ -77,35 +84,25 @@ class MetricTrigger(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.metric_trigger_trigger_filter_type_0 import MetricTriggerTriggerFilterType0  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> MetricTriggerType:
-            type_ = check_metric_trigger_type(src_value__)
+        def _parse_trigger_filter(data: object) -> MetricTriggerTriggerFilterType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                trigger_filter_type_0 = MetricTriggerTriggerFilterType0.from_dict(data)
 
-            return type_
-
-        def _decode_trigger_filter(src_value__: Any) -> MetricTriggerTriggerFilterType0 | None | Unset:
-            def _parse_trigger_filter(data: object) -> MetricTriggerTriggerFilterType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    trigger_filter_type_0 = MetricTriggerTriggerFilterType0.from_dict(data)
-
-                    return trigger_filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            trigger_filter = _parse_trigger_filter(src_value__)
-
-            return trigger_filter
+                return trigger_filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "trigger_filter": ("trigger_filter", _decode_trigger_filter),
+                "type_": ("type", check_metric_trigger_type),
+                "trigger_filter": ("trigger_filter", _parse_trigger_filter),
             },
             copied={
                 "id": "id",
@@ -118,19 +115,3 @@ class MetricTrigger(LazyModel):
             required=("type",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

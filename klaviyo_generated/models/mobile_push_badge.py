@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset, parse_union, strict_enums
 
 if TYPE_CHECKING:
@@ -18,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MobilePushBadge(LazyModel):
+class MobilePushBadge(LazyModel, AdditionalProperties):
     """
     Attributes:
         display (Literal[True]): Whether to display a badge on the app icon
@@ -84,42 +91,42 @@ class MobilePushBadge(LazyModel):
                 raise ValueError(f"display must match const True, got '{display}'")
             return display
 
+        def _parse_badge_options(
+            data: object,
+        ) -> CampaignMessageIncrement | CampaignMessageProperty | CampaignMessageStaticCount | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                badge_options_type_0 = CampaignMessageIncrement.from_dict(data)
+
+                return badge_options_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                badge_options_type_1 = CampaignMessageStaticCount.from_dict(data)
+
+                return badge_options_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                badge_options_type_2 = CampaignMessageProperty.from_dict(data)
+
+                return badge_options_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_badge_options(
             src_value__: Any,
         ) -> CampaignMessageIncrement | CampaignMessageProperty | CampaignMessageStaticCount | None | Unset:
-            def _parse_badge_options(
-                data: object,
-            ) -> CampaignMessageIncrement | CampaignMessageProperty | CampaignMessageStaticCount | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    badge_options_type_0 = CampaignMessageIncrement.from_dict(data)
-
-                    return badge_options_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    badge_options_type_1 = CampaignMessageStaticCount.from_dict(data)
-
-                    return badge_options_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    badge_options_type_2 = CampaignMessageProperty.from_dict(data)
-
-                    return badge_options_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             badge_options = parse_union(_parse_badge_options, src_value__)
 
             return badge_options
@@ -137,19 +144,3 @@ class MobilePushBadge(LazyModel):
             required=("display",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

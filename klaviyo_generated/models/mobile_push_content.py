@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,7 +21,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MobilePushContent(LazyModel):
+class MobilePushContent(LazyModel, AdditionalProperties):
     """
     Attributes:
         title (None | str | Unset): The title of the message
@@ -87,36 +92,29 @@ class MobilePushContent(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.push_action_button_definition import PushActionButtonDefinition  # noqa: PLC0415
 
-        def _decode_action_buttons(src_value__: Any) -> list[PushActionButtonDefinition] | None | Unset:
-            def _parse_action_buttons(data: object) -> list[PushActionButtonDefinition] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    action_buttons_type_0 = []
-                    _action_buttons_type_0 = data
-                    for action_buttons_type_0_item_data in _action_buttons_type_0:
-                        action_buttons_type_0_item = PushActionButtonDefinition.from_dict(
-                            action_buttons_type_0_item_data
-                        )
+        def _parse_action_buttons(data: object) -> list[PushActionButtonDefinition] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                action_buttons_type_0 = []
+                _action_buttons_type_0 = data
+                for action_buttons_type_0_item_data in _action_buttons_type_0:
+                    action_buttons_type_0_item = PushActionButtonDefinition.from_dict(action_buttons_type_0_item_data)
 
-                        action_buttons_type_0.append(action_buttons_type_0_item)
+                    action_buttons_type_0.append(action_buttons_type_0_item)
 
-                    return action_buttons_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            action_buttons = _parse_action_buttons(src_value__)
-
-            return action_buttons
+                return action_buttons_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "action_buttons": ("action_buttons", _decode_action_buttons),
+                "action_buttons": ("action_buttons", _parse_action_buttons),
             },
             copied={
                 "title": "title",
@@ -132,19 +130,3 @@ class MobilePushContent(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.mobile_push_message_silent_definition_channel import (
     MobilePushMessageSilentDefinitionChannel,
     check_mobile_push_message_silent_definition_channel,
@@ -26,7 +33,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MobilePushMessageSilentDefinition(LazyModel):
+class MobilePushMessageSilentDefinition(LazyModel, AdditionalProperties):
     """
     Attributes:
         channel (MobilePushMessageSilentDefinitionChannel):
@@ -86,41 +93,29 @@ class MobilePushMessageSilentDefinition(LazyModel):
             MobilePushMessageSilentDefinitionKvPairsType0,  # noqa: PLC0415
         )
 
-        def _decode_channel(src_value__: Any) -> MobilePushMessageSilentDefinitionChannel:
-            channel = check_mobile_push_message_silent_definition_channel(src_value__)
+        def _parse_kv_pairs(data: object) -> MobilePushMessageSilentDefinitionKvPairsType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                kv_pairs_type_0 = MobilePushMessageSilentDefinitionKvPairsType0.from_dict(data)
 
-            return channel
-
-        def _decode_notification_type(src_value__: Any) -> MobilePushMessageSilentDefinitionNotificationType:
-            notification_type = check_mobile_push_message_silent_definition_notification_type(src_value__)
-
-            return notification_type
-
-        def _decode_kv_pairs(src_value__: Any) -> MobilePushMessageSilentDefinitionKvPairsType0 | None | Unset:
-            def _parse_kv_pairs(data: object) -> MobilePushMessageSilentDefinitionKvPairsType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    kv_pairs_type_0 = MobilePushMessageSilentDefinitionKvPairsType0.from_dict(data)
-
-                    return kv_pairs_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            kv_pairs = _parse_kv_pairs(src_value__)
-
-            return kv_pairs
+                return kv_pairs_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "channel": ("channel", _decode_channel),
-                "notification_type": ("notification_type", _decode_notification_type),
-                "kv_pairs": ("kv_pairs", _decode_kv_pairs),
+                "channel": ("channel", check_mobile_push_message_silent_definition_channel),
+                "notification_type": (
+                    "notification_type",
+                    check_mobile_push_message_silent_definition_notification_type,
+                ),
+                "kv_pairs": ("kv_pairs", _parse_kv_pairs),
             },
             copied={},
             known=(
@@ -134,19 +129,3 @@ class MobilePushMessageSilentDefinition(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.mobile_push_message_silent_definition_create_channel import (
     MobilePushMessageSilentDefinitionCreateChannel,
     check_mobile_push_message_silent_definition_create_channel,
@@ -26,7 +33,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MobilePushMessageSilentDefinitionCreate(LazyModel):
+class MobilePushMessageSilentDefinitionCreate(LazyModel, AdditionalProperties):
     """
     Attributes:
         channel (MobilePushMessageSilentDefinitionCreateChannel):
@@ -89,50 +96,29 @@ class MobilePushMessageSilentDefinitionCreate(LazyModel):
             MobilePushMessageSilentDefinitionCreateKvPairsType0,  # noqa: PLC0415
         )
 
-        def _decode_channel(src_value__: Any) -> MobilePushMessageSilentDefinitionCreateChannel:
-            channel = check_mobile_push_message_silent_definition_create_channel(src_value__)
+        def _parse_kv_pairs(data: object) -> MobilePushMessageSilentDefinitionCreateKvPairsType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                kv_pairs_type_0 = MobilePushMessageSilentDefinitionCreateKvPairsType0.from_dict(data)
 
-            return channel
-
-        def _decode_kv_pairs(src_value__: Any) -> MobilePushMessageSilentDefinitionCreateKvPairsType0 | None | Unset:
-            def _parse_kv_pairs(data: object) -> MobilePushMessageSilentDefinitionCreateKvPairsType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    kv_pairs_type_0 = MobilePushMessageSilentDefinitionCreateKvPairsType0.from_dict(data)
-
-                    return kv_pairs_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            kv_pairs = _parse_kv_pairs(src_value__)
-
-            return kv_pairs
-
-        def _decode_notification_type(
-            src_value__: Any,
-        ) -> MobilePushMessageSilentDefinitionCreateNotificationType | Unset:
-            _notification_type = src_value__
-            notification_type: MobilePushMessageSilentDefinitionCreateNotificationType | Unset
-            if isinstance(_notification_type, Unset):
-                notification_type = UNSET
-            else:
-                notification_type = check_mobile_push_message_silent_definition_create_notification_type(
-                    _notification_type
-                )
-
-            return notification_type
+                return kv_pairs_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "channel": ("channel", _decode_channel),
-                "kv_pairs": ("kv_pairs", _decode_kv_pairs),
-                "notification_type": ("notification_type", _decode_notification_type),
+                "channel": ("channel", check_mobile_push_message_silent_definition_create_channel),
+                "kv_pairs": ("kv_pairs", _parse_kv_pairs),
+                "notification_type": (
+                    "notification_type",
+                    check_mobile_push_message_silent_definition_create_notification_type,
+                ),
             },
             copied={},
             known=(
@@ -143,19 +129,3 @@ class MobilePushMessageSilentDefinitionCreate(LazyModel):
             required=("channel",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.mobile_push_message_silent_definition_update_channel import (
     MobilePushMessageSilentDefinitionUpdateChannel,
     check_mobile_push_message_silent_definition_update_channel,
@@ -26,7 +33,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MobilePushMessageSilentDefinitionUpdate(LazyModel):
+class MobilePushMessageSilentDefinitionUpdate(LazyModel, AdditionalProperties):
     """
     Attributes:
         channel (MobilePushMessageSilentDefinitionUpdateChannel):
@@ -83,40 +90,14 @@ class MobilePushMessageSilentDefinitionUpdate(LazyModel):
             MobilePushMessageSilentDefinitionUpdateKvPairs,  # noqa: PLC0415
         )
 
-        def _decode_channel(src_value__: Any) -> MobilePushMessageSilentDefinitionUpdateChannel:
-            channel = check_mobile_push_message_silent_definition_update_channel(src_value__)
-
-            return channel
-
-        def _decode_kv_pairs(src_value__: Any) -> MobilePushMessageSilentDefinitionUpdateKvPairs | Unset:
-            _kv_pairs = src_value__
-            kv_pairs: MobilePushMessageSilentDefinitionUpdateKvPairs | Unset
-            if isinstance(_kv_pairs, Unset):
-                kv_pairs = UNSET
-            else:
-                kv_pairs = MobilePushMessageSilentDefinitionUpdateKvPairs.from_dict(_kv_pairs)
-
-            return kv_pairs
-
-        def _decode_notification_type(
-            src_value__: Any,
-        ) -> MobilePushMessageSilentDefinitionUpdateNotificationType | Unset:
-            _notification_type = src_value__
-            notification_type: MobilePushMessageSilentDefinitionUpdateNotificationType | Unset
-            if isinstance(_notification_type, Unset):
-                notification_type = UNSET
-            else:
-                notification_type = check_mobile_push_message_silent_definition_update_notification_type(
-                    _notification_type
-                )
-
-            return notification_type
-
         return LazyTable(
             fields={
-                "channel": ("channel", _decode_channel),
-                "kv_pairs": ("kv_pairs", _decode_kv_pairs),
-                "notification_type": ("notification_type", _decode_notification_type),
+                "channel": ("channel", check_mobile_push_message_silent_definition_update_channel),
+                "kv_pairs": ("kv_pairs", MobilePushMessageSilentDefinitionUpdateKvPairs.from_dict),
+                "notification_type": (
+                    "notification_type",
+                    check_mobile_push_message_silent_definition_update_notification_type,
+                ),
             },
             copied={},
             known=(
@@ -127,19 +108,3 @@ class MobilePushMessageSilentDefinitionUpdate(LazyModel):
             required=("channel",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.mobile_push_message_standard_definition_create_channel import (
     MobilePushMessageStandardDefinitionCreateChannel,
     check_mobile_push_message_standard_definition_create_channel,
@@ -28,7 +35,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MobilePushMessageStandardDefinitionCreate(LazyModel):
+class MobilePushMessageStandardDefinitionCreate(LazyModel, AdditionalProperties):
     """
     Attributes:
         channel (MobilePushMessageStandardDefinitionCreateChannel):
@@ -113,77 +120,46 @@ class MobilePushMessageStandardDefinitionCreate(LazyModel):
         )
         from ..models.mobile_push_options import MobilePushOptions  # noqa: PLC0415
 
-        def _decode_channel(src_value__: Any) -> MobilePushMessageStandardDefinitionCreateChannel:
-            channel = check_mobile_push_message_standard_definition_create_channel(src_value__)
+        def _parse_kv_pairs(data: object) -> MobilePushMessageStandardDefinitionCreateKvPairsType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                kv_pairs_type_0 = MobilePushMessageStandardDefinitionCreateKvPairsType0.from_dict(data)
 
-            return channel
+                return kv_pairs_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_content(src_value__: Any) -> MobilePushContentCreate:
-            content = MobilePushContentCreate.from_dict(src_value__)
+        def _parse_options(data: object) -> MobilePushOptions | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                options_type_1 = MobilePushOptions.from_dict(data)
 
-            return content
-
-        def _decode_kv_pairs(src_value__: Any) -> MobilePushMessageStandardDefinitionCreateKvPairsType0 | None | Unset:
-            def _parse_kv_pairs(data: object) -> MobilePushMessageStandardDefinitionCreateKvPairsType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    kv_pairs_type_0 = MobilePushMessageStandardDefinitionCreateKvPairsType0.from_dict(data)
-
-                    return kv_pairs_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            kv_pairs = _parse_kv_pairs(src_value__)
-
-            return kv_pairs
-
-        def _decode_options(src_value__: Any) -> MobilePushOptions | None | Unset:
-            def _parse_options(data: object) -> MobilePushOptions | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    options_type_1 = MobilePushOptions.from_dict(data)
-
-                    return options_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            options = _parse_options(src_value__)
-
-            return options
-
-        def _decode_notification_type(
-            src_value__: Any,
-        ) -> MobilePushMessageStandardDefinitionCreateNotificationType | Unset:
-            _notification_type = src_value__
-            notification_type: MobilePushMessageStandardDefinitionCreateNotificationType | Unset
-            if isinstance(_notification_type, Unset):
-                notification_type = UNSET
-            else:
-                notification_type = check_mobile_push_message_standard_definition_create_notification_type(
-                    _notification_type
-                )
-
-            return notification_type
+                return options_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "channel": ("channel", _decode_channel),
-                "content": ("content", _decode_content),
-                "kv_pairs": ("kv_pairs", _decode_kv_pairs),
-                "options": ("options", _decode_options),
-                "notification_type": ("notification_type", _decode_notification_type),
+                "channel": ("channel", check_mobile_push_message_standard_definition_create_channel),
+                "content": ("content", MobilePushContentCreate.from_dict),
+                "kv_pairs": ("kv_pairs", _parse_kv_pairs),
+                "options": ("options", _parse_options),
+                "notification_type": (
+                    "notification_type",
+                    check_mobile_push_message_standard_definition_create_notification_type,
+                ),
             },
             copied={},
             known=(
@@ -199,19 +175,3 @@ class MobilePushMessageStandardDefinitionCreate(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

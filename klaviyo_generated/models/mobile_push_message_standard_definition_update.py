@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.mobile_push_message_standard_definition_update_channel import (
     MobilePushMessageStandardDefinitionUpdateChannel,
     check_mobile_push_message_standard_definition_update_channel,
@@ -28,7 +35,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MobilePushMessageStandardDefinitionUpdate(LazyModel):
+class MobilePushMessageStandardDefinitionUpdate(LazyModel, AdditionalProperties):
     """
     Attributes:
         channel (MobilePushMessageStandardDefinitionUpdateChannel):
@@ -121,92 +128,61 @@ class MobilePushMessageStandardDefinitionUpdate(LazyModel):
         )
         from ..models.mobile_push_options import MobilePushOptions  # noqa: PLC0415
 
-        def _decode_channel(src_value__: Any) -> MobilePushMessageStandardDefinitionUpdateChannel:
-            channel = check_mobile_push_message_standard_definition_update_channel(src_value__)
+        def _parse_kv_pairs(data: object) -> MobilePushMessageStandardDefinitionUpdateKvPairsType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                kv_pairs_type_0 = MobilePushMessageStandardDefinitionUpdateKvPairsType0.from_dict(data)
 
-            return channel
+                return kv_pairs_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_kv_pairs(src_value__: Any) -> MobilePushMessageStandardDefinitionUpdateKvPairsType0 | None | Unset:
-            def _parse_kv_pairs(data: object) -> MobilePushMessageStandardDefinitionUpdateKvPairsType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    kv_pairs_type_0 = MobilePushMessageStandardDefinitionUpdateKvPairsType0.from_dict(data)
+        def _parse_content(data: object) -> MobilePushContentUpdate | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                content_type_1 = MobilePushContentUpdate.from_dict(data)
 
-                    return kv_pairs_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return content_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            kv_pairs = _parse_kv_pairs(src_value__)
+        def _parse_options(data: object) -> MobilePushOptions | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                options_type_1 = MobilePushOptions.from_dict(data)
 
-            return kv_pairs
-
-        def _decode_content(src_value__: Any) -> MobilePushContentUpdate | None | Unset:
-            def _parse_content(data: object) -> MobilePushContentUpdate | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    content_type_1 = MobilePushContentUpdate.from_dict(data)
-
-                    return content_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            content = _parse_content(src_value__)
-
-            return content
-
-        def _decode_options(src_value__: Any) -> MobilePushOptions | None | Unset:
-            def _parse_options(data: object) -> MobilePushOptions | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    options_type_1 = MobilePushOptions.from_dict(data)
-
-                    return options_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            options = _parse_options(src_value__)
-
-            return options
-
-        def _decode_notification_type(
-            src_value__: Any,
-        ) -> MobilePushMessageStandardDefinitionUpdateNotificationType | Unset:
-            _notification_type = src_value__
-            notification_type: MobilePushMessageStandardDefinitionUpdateNotificationType | Unset
-            if isinstance(_notification_type, Unset):
-                notification_type = UNSET
-            else:
-                notification_type = check_mobile_push_message_standard_definition_update_notification_type(
-                    _notification_type
-                )
-
-            return notification_type
+                return options_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "channel": ("channel", _decode_channel),
-                "kv_pairs": ("kv_pairs", _decode_kv_pairs),
-                "content": ("content", _decode_content),
-                "options": ("options", _decode_options),
-                "notification_type": ("notification_type", _decode_notification_type),
+                "channel": ("channel", check_mobile_push_message_standard_definition_update_channel),
+                "kv_pairs": ("kv_pairs", _parse_kv_pairs),
+                "content": ("content", _parse_content),
+                "options": ("options", _parse_options),
+                "notification_type": (
+                    "notification_type",
+                    check_mobile_push_message_standard_definition_update_notification_type,
+                ),
             },
             copied={},
             known=(
@@ -219,19 +195,3 @@ class MobilePushMessageStandardDefinitionUpdate(LazyModel):
             required=("channel",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

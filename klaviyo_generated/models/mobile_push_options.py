@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -20,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MobilePushOptions(LazyModel):
+class MobilePushOptions(LazyModel, AdditionalProperties):
     """
     Attributes:
         on_open (None | PushOnOpenApp | PushOnOpenDeepLink | PushOnOpenWebUrl | Unset):
@@ -87,38 +92,38 @@ class MobilePushOptions(LazyModel):
         from ..models.push_on_open_deep_link import PushOnOpenDeepLink  # noqa: PLC0415
         from ..models.push_on_open_web_url import PushOnOpenWebUrl  # noqa: PLC0415
 
+        def _parse_on_open(data: object) -> None | PushOnOpenApp | PushOnOpenDeepLink | PushOnOpenWebUrl | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                on_open_type_0 = PushOnOpenApp.from_dict(data)
+
+                return on_open_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                on_open_type_1 = PushOnOpenDeepLink.from_dict(data)
+
+                return on_open_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                on_open_type_2 = PushOnOpenWebUrl.from_dict(data)
+
+                return on_open_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_on_open(src_value__: Any) -> None | PushOnOpenApp | PushOnOpenDeepLink | PushOnOpenWebUrl | Unset:
-            def _parse_on_open(data: object) -> None | PushOnOpenApp | PushOnOpenDeepLink | PushOnOpenWebUrl | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    on_open_type_0 = PushOnOpenApp.from_dict(data)
-
-                    return on_open_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    on_open_type_1 = PushOnOpenDeepLink.from_dict(data)
-
-                    return on_open_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    on_open_type_2 = PushOnOpenWebUrl.from_dict(data)
-
-                    return on_open_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             on_open: None | PushOnOpenApp | PushOnOpenDeepLink | PushOnOpenWebUrl | Unset
             match src_value__:
                 case {"type": "open_app"}:
@@ -132,30 +137,30 @@ class MobilePushOptions(LazyModel):
 
             return on_open
 
+        def _parse_badge(data: object) -> MobilePushBadge | MobilePushNoBadge | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                badge_type_0 = MobilePushBadge.from_dict(data)
+
+                return badge_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                badge_type_1 = MobilePushNoBadge.from_dict(data)
+
+                return badge_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_badge(src_value__: Any) -> MobilePushBadge | MobilePushNoBadge | None | Unset:
-            def _parse_badge(data: object) -> MobilePushBadge | MobilePushNoBadge | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    badge_type_0 = MobilePushBadge.from_dict(data)
-
-                    return badge_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    badge_type_1 = MobilePushNoBadge.from_dict(data)
-
-                    return badge_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             badge = parse_union(_parse_badge, src_value__)
 
             return badge
@@ -176,19 +181,3 @@ class MobilePushOptions(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

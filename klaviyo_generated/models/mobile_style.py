@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.mobile_style_style_type import MobileStyleStyleType, check_mobile_style_style_type
 from ..types import UNSET, Unset
 
@@ -18,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MobileStyle(LazyModel):
+class MobileStyle(LazyModel, AdditionalProperties):
     """
     Attributes:
         style_type (MobileStyleStyleType):
@@ -77,26 +84,11 @@ class MobileStyle(LazyModel):
         from ..models.mobile_style_properties import MobileStyleProperties  # noqa: PLC0415
         from ..models.mobile_style_styles import MobileStyleStyles  # noqa: PLC0415
 
-        def _decode_style_type(src_value__: Any) -> MobileStyleStyleType:
-            style_type = check_mobile_style_style_type(src_value__)
-
-            return style_type
-
-        def _decode_properties(src_value__: Any) -> MobileStyleProperties:
-            properties = MobileStyleProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> MobileStyleStyles:
-            styles = MobileStyleStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
-                "style_type": ("style_type", _decode_style_type),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "style_type": ("style_type", check_mobile_style_style_type),
+                "properties": ("properties", MobileStyleProperties.from_dict),
+                "styles": ("styles", MobileStyleStyles.from_dict),
             },
             copied={
                 "id": "id",
@@ -114,19 +106,3 @@ class MobileStyle(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.multi_branch_split_action_type import MultiBranchSplitActionType, check_multi_branch_split_action_type
 from ..types import UNSET, Unset
 
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MultiBranchSplitAction(LazyModel):
+class MultiBranchSplitAction(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (MultiBranchSplitActionType):
@@ -96,35 +103,25 @@ class MultiBranchSplitAction(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.multi_branch_split_action_data import MultiBranchSplitActionData  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> MultiBranchSplitActionType:
-            type_ = check_multi_branch_split_action_type(src_value__)
+        def _parse_data(data: object) -> MultiBranchSplitActionData | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                data_type_1 = MultiBranchSplitActionData.from_dict(data)
 
-            return type_
-
-        def _decode_data(src_value__: Any) -> MultiBranchSplitActionData | None | Unset:
-            def _parse_data(data: object) -> MultiBranchSplitActionData | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    data_type_1 = MultiBranchSplitActionData.from_dict(data)
-
-                    return data_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            data = _parse_data(src_value__)
-
-            return data
+                return data_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "data": ("data", _decode_data),
+                "type_": ("type", check_multi_branch_split_action_type),
+                "data": ("data", _parse_data),
             },
             copied={
                 "id": "id",
@@ -141,19 +138,3 @@ class MultiBranchSplitAction(LazyModel):
             required=("type",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

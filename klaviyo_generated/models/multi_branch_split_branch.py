@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MultiBranchSplitBranch(LazyModel):
+class MultiBranchSplitBranch(LazyModel, AdditionalProperties):
     """
     Attributes:
         branch_id (str):
@@ -115,50 +123,40 @@ class MultiBranchSplitBranch(LazyModel):
         from ..models.link import Link  # noqa: PLC0415
         from ..models.multi_branch_split_branch_branch_filter_type_0 import MultiBranchSplitBranchBranchFilterType0  # noqa: PLC0415
 
-        def _decode_branch_filter(src_value__: Any) -> MultiBranchSplitBranchBranchFilterType0 | None | Unset:
-            def _parse_branch_filter(data: object) -> MultiBranchSplitBranchBranchFilterType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    branch_filter_type_0 = MultiBranchSplitBranchBranchFilterType0.from_dict(data)
+        def _parse_branch_filter(data: object) -> MultiBranchSplitBranchBranchFilterType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                branch_filter_type_0 = MultiBranchSplitBranchBranchFilterType0.from_dict(data)
 
-                    return branch_filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return branch_filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            branch_filter = _parse_branch_filter(src_value__)
+        def _parse_links(data: object) -> Link | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                links_type_1 = Link.from_dict(data)
 
-            return branch_filter
-
-        def _decode_links(src_value__: Any) -> Link | None | Unset:
-            def _parse_links(data: object) -> Link | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    links_type_1 = Link.from_dict(data)
-
-                    return links_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            links = _parse_links(src_value__)
-
-            return links
+                return links_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "branch_filter": ("branch_filter", _decode_branch_filter),
-                "links": ("links", _decode_links),
+                "branch_filter": ("branch_filter", _parse_branch_filter),
+                "links": ("links", _parse_links),
             },
             copied={
                 "branch_id": "branch_id",
@@ -177,19 +175,3 @@ class MultiBranchSplitBranch(LazyModel):
             required=("branch_id",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.no_email_marketing_subscription import NoEmailMarketingSubscription, check_no_email_marketing_subscription
 from ..types import UNSET, Unset, parse_union
 
@@ -19,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class NoEmailMarketing(LazyModel):
+class NoEmailMarketing(LazyModel, AdditionalProperties):
     """
     Attributes:
         subscription (NoEmailMarketingSubscription):
@@ -81,70 +88,58 @@ class NoEmailMarketing(LazyModel):
         from ..models.invalid_email_date_filter import InvalidEmailDateFilter  # noqa: PLC0415
         from ..models.manual_suppression_date_filter import ManualSuppressionDateFilter  # noqa: PLC0415
 
-        def _decode_subscription(src_value__: Any) -> NoEmailMarketingSubscription:
-            subscription = check_no_email_marketing_subscription(src_value__)
-
-            return subscription
-
-        def _decode_filters(
-            src_value__: Any,
+        def _parse_filters(
+            data: object,
         ) -> list[BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter] | None | Unset:
-            def _parse_filters(
-                data: object,
-            ) -> list[BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    filters_type_0 = []
-                    _filters_type_0 = data
-                    for filters_type_0_item_data in _filters_type_0:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                filters_type_0 = []
+                _filters_type_0 = data
+                for filters_type_0_item_data in _filters_type_0:
 
-                        def _parse_filters_type_0_item(
-                            data: object,
-                        ) -> BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter:
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_0 = BounceDateFilter.from_dict(data)
-
-                                return filters_type_0_item_type_0
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_1 = ManualSuppressionDateFilter.from_dict(data)
-
-                                return filters_type_0_item_type_1
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
+                    def _parse_filters_type_0_item(
+                        data: object,
+                    ) -> BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter:
+                        try:
                             if not isinstance(data, dict):
                                 raise TypeError()
-                            filters_type_0_item_type_2 = InvalidEmailDateFilter.from_dict(data)
+                            filters_type_0_item_type_0 = BounceDateFilter.from_dict(data)
 
-                            return filters_type_0_item_type_2
+                            return filters_type_0_item_type_0
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_1 = ManualSuppressionDateFilter.from_dict(data)
 
-                        filters_type_0_item = parse_union(_parse_filters_type_0_item, filters_type_0_item_data)
+                            return filters_type_0_item_type_1
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        filters_type_0_item_type_2 = InvalidEmailDateFilter.from_dict(data)
 
-                        filters_type_0.append(filters_type_0_item)
+                        return filters_type_0_item_type_2
 
-                    return filters_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                    filters_type_0_item = parse_union(_parse_filters_type_0_item, filters_type_0_item_data)
 
-            filters = _parse_filters(src_value__)
+                    filters_type_0.append(filters_type_0_item)
 
-            return filters
+                return filters_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "subscription": ("subscription", _decode_subscription),
-                "filters": ("filters", _decode_filters),
+                "subscription": ("subscription", check_no_email_marketing_subscription),
+                "filters": ("filters", _parse_filters),
             },
             copied={},
             known=(
@@ -154,19 +149,3 @@ class NoEmailMarketing(LazyModel):
             required=("subscription",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.no_email_marketing_consent_channel import (
     NoEmailMarketingConsentChannel,
     check_no_email_marketing_consent_channel,
@@ -23,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class NoEmailMarketingConsent(LazyModel):
+class NoEmailMarketingConsent(LazyModel, AdditionalProperties):
     """
     Attributes:
         channel (NoEmailMarketingConsentChannel):
@@ -87,16 +94,49 @@ class NoEmailMarketingConsent(LazyModel):
         from ..models.no_email_marketing_subscribed import NoEmailMarketingSubscribed  # noqa: PLC0415
         from ..models.no_email_marketing_unsubscribed import NoEmailMarketingUnsubscribed  # noqa: PLC0415
 
-        def _decode_channel(src_value__: Any) -> NoEmailMarketingConsentChannel:
-            channel = check_no_email_marketing_consent_channel(src_value__)
-
-            return channel
-
         def _decode_can_receive_marketing(src_value__: Any) -> Literal[False]:
             can_receive_marketing = cast(Literal[False], src_value__)
             if can_receive_marketing != False and strict_enums():
                 raise ValueError(f"can_receive_marketing must match const False, got '{can_receive_marketing}'")
             return can_receive_marketing
+
+        def _parse_consent_status(
+            data: object,
+        ) -> (
+            NoEmailMarketing
+            | NoEmailMarketingNeverSubscribed
+            | NoEmailMarketingSubscribed
+            | NoEmailMarketingUnsubscribed
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                consent_status_type_0 = NoEmailMarketing.from_dict(data)
+
+                return consent_status_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                consent_status_type_1 = NoEmailMarketingUnsubscribed.from_dict(data)
+
+                return consent_status_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                consent_status_type_2 = NoEmailMarketingNeverSubscribed.from_dict(data)
+
+                return consent_status_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            consent_status_type_3 = NoEmailMarketingSubscribed.from_dict(data)
+
+            return consent_status_type_3
 
         def _decode_consent_status(
             src_value__: Any,
@@ -106,51 +146,13 @@ class NoEmailMarketingConsent(LazyModel):
             | NoEmailMarketingSubscribed
             | NoEmailMarketingUnsubscribed
         ):
-            def _parse_consent_status(
-                data: object,
-            ) -> (
-                NoEmailMarketing
-                | NoEmailMarketingNeverSubscribed
-                | NoEmailMarketingSubscribed
-                | NoEmailMarketingUnsubscribed
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    consent_status_type_0 = NoEmailMarketing.from_dict(data)
-
-                    return consent_status_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    consent_status_type_1 = NoEmailMarketingUnsubscribed.from_dict(data)
-
-                    return consent_status_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    consent_status_type_2 = NoEmailMarketingNeverSubscribed.from_dict(data)
-
-                    return consent_status_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                consent_status_type_3 = NoEmailMarketingSubscribed.from_dict(data)
-
-                return consent_status_type_3
-
             consent_status = parse_union(_parse_consent_status, src_value__)
 
             return consent_status
 
         return LazyTable(
             fields={
-                "channel": ("channel", _decode_channel),
+                "channel": ("channel", check_no_email_marketing_consent_channel),
                 "can_receive_marketing": ("can_receive_marketing", _decode_can_receive_marketing),
                 "consent_status": ("consent_status", _decode_consent_status),
             },
@@ -167,19 +169,3 @@ class NoEmailMarketingConsent(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.no_email_marketing_never_subscribed_subscription import (
     NoEmailMarketingNeverSubscribedSubscription,
     check_no_email_marketing_never_subscribed_subscription,
@@ -22,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class NoEmailMarketingNeverSubscribed(LazyModel):
+class NoEmailMarketingNeverSubscribed(LazyModel, AdditionalProperties):
     """
     Attributes:
         subscription (NoEmailMarketingNeverSubscribedSubscription):
@@ -77,11 +84,6 @@ class NoEmailMarketingNeverSubscribed(LazyModel):
         from ..models.invalid_email_date_filter import InvalidEmailDateFilter  # noqa: PLC0415
         from ..models.manual_suppression_date_filter import ManualSuppressionDateFilter  # noqa: PLC0415
 
-        def _decode_subscription(src_value__: Any) -> NoEmailMarketingNeverSubscribedSubscription:
-            subscription = check_no_email_marketing_never_subscribed_subscription(src_value__)
-
-            return subscription
-
         def _decode_filters(
             src_value__: Any,
         ) -> list[BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter]:
@@ -122,7 +124,7 @@ class NoEmailMarketingNeverSubscribed(LazyModel):
 
         return LazyTable(
             fields={
-                "subscription": ("subscription", _decode_subscription),
+                "subscription": ("subscription", check_no_email_marketing_never_subscribed_subscription),
                 "filters": ("filters", _decode_filters),
             },
             copied={},
@@ -136,19 +138,3 @@ class NoEmailMarketingNeverSubscribed(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

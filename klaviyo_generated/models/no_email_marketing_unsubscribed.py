@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.no_email_marketing_unsubscribed_subscription import (
     NoEmailMarketingUnsubscribedSubscription,
     check_no_email_marketing_unsubscribed_subscription,
@@ -35,7 +42,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class NoEmailMarketingUnsubscribed(LazyModel):
+class NoEmailMarketingUnsubscribed(LazyModel, AdditionalProperties):
     """
     Attributes:
         subscription (NoEmailMarketingUnsubscribedSubscription):
@@ -161,10 +168,205 @@ class NoEmailMarketingUnsubscribed(LazyModel):
         from ..models.spam_complaint_method_filter import SpamComplaintMethodFilter  # noqa: PLC0415
         from ..models.status_date_filter import StatusDateFilter  # noqa: PLC0415
 
-        def _decode_subscription(src_value__: Any) -> NoEmailMarketingUnsubscribedSubscription:
-            subscription = check_no_email_marketing_unsubscribed_subscription(src_value__)
+        def _parse_filters(
+            data: object,
+        ) -> (
+            list[
+                APIMethodFilter
+                | ConstantContactIntegrationMethodFilter
+                | DataWarehouseImportMethodFilter
+                | InboundMessageMethodFilter
+                | MailboxProviderMethodFilter
+                | ManualImportMethodFilter
+                | ManualRemoveMethodFilter
+                | OneClickUnsubscribeMethodFilter
+                | PreferencePageMethodFilter
+                | ProfileModificationMethodFilter
+                | SftpMethodFilter
+                | SpamComplaintMethodFilter
+                | StatusDateFilter
+            ]
+            | list[BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter]
+            | None
+            | Unset
+        ):
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                filters_type_0 = []
+                _filters_type_0 = data
+                for filters_type_0_item_data in _filters_type_0:
 
-            return subscription
+                    def _parse_filters_type_0_item(
+                        data: object,
+                    ) -> (
+                        APIMethodFilter
+                        | ConstantContactIntegrationMethodFilter
+                        | DataWarehouseImportMethodFilter
+                        | InboundMessageMethodFilter
+                        | MailboxProviderMethodFilter
+                        | ManualImportMethodFilter
+                        | ManualRemoveMethodFilter
+                        | OneClickUnsubscribeMethodFilter
+                        | PreferencePageMethodFilter
+                        | ProfileModificationMethodFilter
+                        | SftpMethodFilter
+                        | SpamComplaintMethodFilter
+                        | StatusDateFilter
+                    ):
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_0 = StatusDateFilter.from_dict(data)
+
+                            return filters_type_0_item_type_0
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_1 = APIMethodFilter.from_dict(data)
+
+                            return filters_type_0_item_type_1
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_2 = InboundMessageMethodFilter.from_dict(data)
+
+                            return filters_type_0_item_type_2
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_3 = PreferencePageMethodFilter.from_dict(data)
+
+                            return filters_type_0_item_type_3
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_4 = ManualRemoveMethodFilter.from_dict(data)
+
+                            return filters_type_0_item_type_4
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_5 = SpamComplaintMethodFilter.from_dict(data)
+
+                            return filters_type_0_item_type_5
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_6 = MailboxProviderMethodFilter.from_dict(data)
+
+                            return filters_type_0_item_type_6
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_7 = OneClickUnsubscribeMethodFilter.from_dict(data)
+
+                            return filters_type_0_item_type_7
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_8 = ManualImportMethodFilter.from_dict(data)
+
+                            return filters_type_0_item_type_8
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_9 = SftpMethodFilter.from_dict(data)
+
+                            return filters_type_0_item_type_9
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_10 = DataWarehouseImportMethodFilter.from_dict(data)
+
+                            return filters_type_0_item_type_10
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_0_item_type_11 = ProfileModificationMethodFilter.from_dict(data)
+
+                            return filters_type_0_item_type_11
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        filters_type_0_item_type_12 = ConstantContactIntegrationMethodFilter.from_dict(data)
+
+                        return filters_type_0_item_type_12
+
+                    filters_type_0_item = parse_union(_parse_filters_type_0_item, filters_type_0_item_data)
+
+                    filters_type_0.append(filters_type_0_item)
+
+                return filters_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                filters_type_1 = []
+                _filters_type_1 = data
+                for filters_type_1_item_data in _filters_type_1:
+
+                    def _parse_filters_type_1_item(
+                        data: object,
+                    ) -> BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter:
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_1_item_type_0 = BounceDateFilter.from_dict(data)
+
+                            return filters_type_1_item_type_0
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            filters_type_1_item_type_1 = ManualSuppressionDateFilter.from_dict(data)
+
+                            return filters_type_1_item_type_1
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        filters_type_1_item_type_2 = InvalidEmailDateFilter.from_dict(data)
+
+                        return filters_type_1_item_type_2
+
+                    filters_type_1_item = parse_union(_parse_filters_type_1_item, filters_type_1_item_data)
+
+                    filters_type_1.append(filters_type_1_item)
+
+                return filters_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_filters(
             src_value__: Any,
@@ -188,213 +390,13 @@ class NoEmailMarketingUnsubscribed(LazyModel):
             | None
             | Unset
         ):
-            def _parse_filters(
-                data: object,
-            ) -> (
-                list[
-                    APIMethodFilter
-                    | ConstantContactIntegrationMethodFilter
-                    | DataWarehouseImportMethodFilter
-                    | InboundMessageMethodFilter
-                    | MailboxProviderMethodFilter
-                    | ManualImportMethodFilter
-                    | ManualRemoveMethodFilter
-                    | OneClickUnsubscribeMethodFilter
-                    | PreferencePageMethodFilter
-                    | ProfileModificationMethodFilter
-                    | SftpMethodFilter
-                    | SpamComplaintMethodFilter
-                    | StatusDateFilter
-                ]
-                | list[BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter]
-                | None
-                | Unset
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    filters_type_0 = []
-                    _filters_type_0 = data
-                    for filters_type_0_item_data in _filters_type_0:
-
-                        def _parse_filters_type_0_item(
-                            data: object,
-                        ) -> (
-                            APIMethodFilter
-                            | ConstantContactIntegrationMethodFilter
-                            | DataWarehouseImportMethodFilter
-                            | InboundMessageMethodFilter
-                            | MailboxProviderMethodFilter
-                            | ManualImportMethodFilter
-                            | ManualRemoveMethodFilter
-                            | OneClickUnsubscribeMethodFilter
-                            | PreferencePageMethodFilter
-                            | ProfileModificationMethodFilter
-                            | SftpMethodFilter
-                            | SpamComplaintMethodFilter
-                            | StatusDateFilter
-                        ):
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_0 = StatusDateFilter.from_dict(data)
-
-                                return filters_type_0_item_type_0
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_1 = APIMethodFilter.from_dict(data)
-
-                                return filters_type_0_item_type_1
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_2 = InboundMessageMethodFilter.from_dict(data)
-
-                                return filters_type_0_item_type_2
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_3 = PreferencePageMethodFilter.from_dict(data)
-
-                                return filters_type_0_item_type_3
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_4 = ManualRemoveMethodFilter.from_dict(data)
-
-                                return filters_type_0_item_type_4
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_5 = SpamComplaintMethodFilter.from_dict(data)
-
-                                return filters_type_0_item_type_5
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_6 = MailboxProviderMethodFilter.from_dict(data)
-
-                                return filters_type_0_item_type_6
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_7 = OneClickUnsubscribeMethodFilter.from_dict(data)
-
-                                return filters_type_0_item_type_7
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_8 = ManualImportMethodFilter.from_dict(data)
-
-                                return filters_type_0_item_type_8
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_9 = SftpMethodFilter.from_dict(data)
-
-                                return filters_type_0_item_type_9
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_10 = DataWarehouseImportMethodFilter.from_dict(data)
-
-                                return filters_type_0_item_type_10
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_0_item_type_11 = ProfileModificationMethodFilter.from_dict(data)
-
-                                return filters_type_0_item_type_11
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_0_item_type_12 = ConstantContactIntegrationMethodFilter.from_dict(data)
-
-                            return filters_type_0_item_type_12
-
-                        filters_type_0_item = parse_union(_parse_filters_type_0_item, filters_type_0_item_data)
-
-                        filters_type_0.append(filters_type_0_item)
-
-                    return filters_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    filters_type_1 = []
-                    _filters_type_1 = data
-                    for filters_type_1_item_data in _filters_type_1:
-
-                        def _parse_filters_type_1_item(
-                            data: object,
-                        ) -> BounceDateFilter | InvalidEmailDateFilter | ManualSuppressionDateFilter:
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_1_item_type_0 = BounceDateFilter.from_dict(data)
-
-                                return filters_type_1_item_type_0
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                filters_type_1_item_type_1 = ManualSuppressionDateFilter.from_dict(data)
-
-                                return filters_type_1_item_type_1
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            filters_type_1_item_type_2 = InvalidEmailDateFilter.from_dict(data)
-
-                            return filters_type_1_item_type_2
-
-                        filters_type_1_item = parse_union(_parse_filters_type_1_item, filters_type_1_item_data)
-
-                        filters_type_1.append(filters_type_1_item)
-
-                    return filters_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             filters = parse_union(_parse_filters, src_value__)
 
             return filters
 
         return LazyTable(
             fields={
-                "subscription": ("subscription", _decode_subscription),
+                "subscription": ("subscription", check_no_email_marketing_unsubscribed_subscription),
                 "filters": ("filters", _decode_filters),
             },
             copied={},
@@ -405,19 +407,3 @@ class NoEmailMarketingUnsubscribed(LazyModel):
             required=("subscription",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,12 +8,19 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.no_push_marketing_subscription import NoPushMarketingSubscription, check_no_push_marketing_subscription
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class NoPushMarketing(LazyModel):
+class NoPushMarketing(LazyModel, AdditionalProperties):
     """
     Attributes:
         subscription (NoPushMarketingSubscription):
@@ -49,33 +56,12 @@ class NoPushMarketing(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_subscription(src_value__: Any) -> NoPushMarketingSubscription:
-            subscription = check_no_push_marketing_subscription(src_value__)
-
-            return subscription
-
         return LazyTable(
             fields={
-                "subscription": ("subscription", _decode_subscription),
+                "subscription": ("subscription", check_no_push_marketing_subscription),
             },
             copied={},
             known=("subscription",),
             required=("subscription",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.no_push_marketing_consent_channel import (
     NoPushMarketingConsentChannel,
     check_no_push_marketing_consent_channel,
@@ -20,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class NoPushMarketingConsent(LazyModel):
+class NoPushMarketingConsent(LazyModel, AdditionalProperties):
     """
     Attributes:
         channel (NoPushMarketingConsentChannel):
@@ -69,27 +76,17 @@ class NoPushMarketingConsent(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.no_push_marketing import NoPushMarketing  # noqa: PLC0415
 
-        def _decode_channel(src_value__: Any) -> NoPushMarketingConsentChannel:
-            channel = check_no_push_marketing_consent_channel(src_value__)
-
-            return channel
-
         def _decode_can_receive_marketing(src_value__: Any) -> Literal[False]:
             can_receive_marketing = cast(Literal[False], src_value__)
             if can_receive_marketing != False and strict_enums():
                 raise ValueError(f"can_receive_marketing must match const False, got '{can_receive_marketing}'")
             return can_receive_marketing
 
-        def _decode_consent_status(src_value__: Any) -> NoPushMarketing:
-            consent_status = NoPushMarketing.from_dict(src_value__)
-
-            return consent_status
-
         return LazyTable(
             fields={
-                "channel": ("channel", _decode_channel),
+                "channel": ("channel", check_no_push_marketing_consent_channel),
                 "can_receive_marketing": ("can_receive_marketing", _decode_can_receive_marketing),
-                "consent_status": ("consent_status", _decode_consent_status),
+                "consent_status": ("consent_status", NoPushMarketing.from_dict),
             },
             copied={},
             known=(
@@ -104,19 +101,3 @@ class NoPushMarketingConsent(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

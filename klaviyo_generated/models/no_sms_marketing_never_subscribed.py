@@ -8,7 +8,14 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.no_sms_marketing_never_subscribed_subscription import (
     NoSMSMarketingNeverSubscribedSubscription,
     check_no_sms_marketing_never_subscribed_subscription,
@@ -16,7 +23,7 @@ from ..models.no_sms_marketing_never_subscribed_subscription import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class NoSMSMarketingNeverSubscribed(LazyModel):
+class NoSMSMarketingNeverSubscribed(LazyModel, AdditionalProperties):
     """
     Attributes:
         subscription (NoSMSMarketingNeverSubscribedSubscription):
@@ -52,33 +59,12 @@ class NoSMSMarketingNeverSubscribed(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_subscription(src_value__: Any) -> NoSMSMarketingNeverSubscribedSubscription:
-            subscription = check_no_sms_marketing_never_subscribed_subscription(src_value__)
-
-            return subscription
-
         return LazyTable(
             fields={
-                "subscription": ("subscription", _decode_subscription),
+                "subscription": ("subscription", check_no_sms_marketing_never_subscribed_subscription),
             },
             copied={},
             known=("subscription",),
             required=("subscription",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.numeric_operator_numeric_filter_operator import (
     NumericOperatorNumericFilterOperator,
     check_numeric_operator_numeric_filter_operator,
@@ -20,7 +28,7 @@ from ..models.numeric_operator_numeric_filter_type import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class NumericOperatorNumericFilter(LazyModel):
+class NumericOperatorNumericFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (NumericOperatorNumericFilterType):
@@ -73,20 +81,10 @@ class NumericOperatorNumericFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> NumericOperatorNumericFilterType:
-            type_ = check_numeric_operator_numeric_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> NumericOperatorNumericFilterOperator:
-            operator = check_numeric_operator_numeric_filter_operator(src_value__)
-
-            return operator
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
+                "type_": ("type", check_numeric_operator_numeric_filter_type),
+                "operator": ("operator", check_numeric_operator_numeric_filter_operator),
             },
             copied={
                 "value": "value",
@@ -103,19 +101,3 @@ class NumericOperatorNumericFilter(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.object_record_response_object_resource_attributes_record_properties import (
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ObjectRecordResponseObjectResourceAttributes(LazyModel):
+class ObjectRecordResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         record_properties (ObjectRecordResponseObjectResourceAttributesRecordProperties): The properties of this object
@@ -57,33 +64,15 @@ class ObjectRecordResponseObjectResourceAttributes(LazyModel):
             ObjectRecordResponseObjectResourceAttributesRecordProperties,  # noqa: PLC0415
         )
 
-        def _decode_record_properties(src_value__: Any) -> ObjectRecordResponseObjectResourceAttributesRecordProperties:
-            record_properties = ObjectRecordResponseObjectResourceAttributesRecordProperties.from_dict(src_value__)
-
-            return record_properties
-
         return LazyTable(
             fields={
-                "record_properties": ("record_properties", _decode_record_properties),
+                "record_properties": (
+                    "record_properties",
+                    ObjectRecordResponseObjectResourceAttributesRecordProperties.from_dict,
+                ),
             },
             copied={},
             known=("record_properties",),
             required=("record_properties",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.object_schema_create_query_resource_object_attributes_status import (
     ObjectSchemaCreateQueryResourceObjectAttributesStatus,
     check_object_schema_create_query_resource_object_attributes_status,
@@ -23,7 +31,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ObjectSchemaCreateQueryResourceObjectAttributes(LazyModel):
+class ObjectSchemaCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         title (str): The title for this object schema Example: My object.
@@ -138,78 +146,61 @@ class ObjectSchemaCreateQueryResourceObjectAttributes(LazyModel):
 
             return properties
 
-        def _decode_status(src_value__: Any) -> None | ObjectSchemaCreateQueryResourceObjectAttributesStatus | Unset:
-            def _parse_status(data: object) -> None | ObjectSchemaCreateQueryResourceObjectAttributesStatus | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    status_type_1 = check_object_schema_create_query_resource_object_attributes_status(data)
+        def _parse_status(data: object) -> None | ObjectSchemaCreateQueryResourceObjectAttributesStatus | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                status_type_1 = check_object_schema_create_query_resource_object_attributes_status(data)
 
-                    return status_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return status_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            status = _parse_status(src_value__)
+        def _parse_required(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                required_type_0 = cast(list[str], data)
 
-            return status
+                return required_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_required(src_value__: Any) -> list[str] | None | Unset:
-            def _parse_required(data: object) -> list[str] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    required_type_0 = cast(list[str], data)
-
-                    return required_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            required = _parse_required(src_value__)
-
-            return required
-
-        def _decode_source_mapping(
-            src_value__: Any,
+        def _parse_source_mapping(
+            data: object,
         ) -> None | ObjectSchemaCreateQueryResourceObjectAttributesSourceMappingType0 | Unset:
-            def _parse_source_mapping(
-                data: object,
-            ) -> None | ObjectSchemaCreateQueryResourceObjectAttributesSourceMappingType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    source_mapping_type_0 = ObjectSchemaCreateQueryResourceObjectAttributesSourceMappingType0.from_dict(
-                        data
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                source_mapping_type_0 = ObjectSchemaCreateQueryResourceObjectAttributesSourceMappingType0.from_dict(
+                    data
+                )
 
-                    return source_mapping_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            source_mapping = _parse_source_mapping(src_value__)
-
-            return source_mapping
+                return source_mapping_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "properties": ("properties", _decode_properties),
-                "status": ("status", _decode_status),
-                "required": ("required", _decode_required),
-                "source_mapping": ("source-mapping", _decode_source_mapping),
+                "status": ("status", _parse_status),
+                "required": ("required", _parse_required),
+                "source_mapping": ("source-mapping", _parse_source_mapping),
             },
             copied={
                 "title": "title",
@@ -229,19 +220,3 @@ class ObjectSchemaCreateQueryResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

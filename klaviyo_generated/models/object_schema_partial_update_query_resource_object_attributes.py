@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.object_schema_partial_update_query_resource_object_attributes_status import (
     ObjectSchemaPartialUpdateQueryResourceObjectAttributesStatus,
     check_object_schema_partial_update_query_resource_object_attributes_status,
@@ -20,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ObjectSchemaPartialUpdateQueryResourceObjectAttributes(LazyModel):
+class ObjectSchemaPartialUpdateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         title (None | str | Unset): The title for this object schema
@@ -107,80 +112,61 @@ class ObjectSchemaPartialUpdateQueryResourceObjectAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.api_schema_property import APISchemaProperty  # noqa: PLC0415
 
-        def _decode_properties(src_value__: Any) -> list[APISchemaProperty] | None | Unset:
-            def _parse_properties(data: object) -> list[APISchemaProperty] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    properties_type_0 = []
-                    _properties_type_0 = data
-                    for properties_type_0_item_data in _properties_type_0:
-                        properties_type_0_item = APISchemaProperty.from_dict(properties_type_0_item_data)
+        def _parse_properties(data: object) -> list[APISchemaProperty] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                properties_type_0 = []
+                _properties_type_0 = data
+                for properties_type_0_item_data in _properties_type_0:
+                    properties_type_0_item = APISchemaProperty.from_dict(properties_type_0_item_data)
 
-                        properties_type_0.append(properties_type_0_item)
+                    properties_type_0.append(properties_type_0_item)
 
-                    return properties_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return properties_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            properties = _parse_properties(src_value__)
+        def _parse_status(data: object) -> None | ObjectSchemaPartialUpdateQueryResourceObjectAttributesStatus | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                status_type_1 = check_object_schema_partial_update_query_resource_object_attributes_status(data)
 
-            return properties
+                return status_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_status(
-            src_value__: Any,
-        ) -> None | ObjectSchemaPartialUpdateQueryResourceObjectAttributesStatus | Unset:
-            def _parse_status(
-                data: object,
-            ) -> None | ObjectSchemaPartialUpdateQueryResourceObjectAttributesStatus | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    status_type_1 = check_object_schema_partial_update_query_resource_object_attributes_status(data)
+        def _parse_required(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                required_type_0 = cast(list[str], data)
 
-                    return status_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            status = _parse_status(src_value__)
-
-            return status
-
-        def _decode_required(src_value__: Any) -> list[str] | None | Unset:
-            def _parse_required(data: object) -> list[str] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    required_type_0 = cast(list[str], data)
-
-                    return required_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            required = _parse_required(src_value__)
-
-            return required
+                return required_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "properties": ("properties", _decode_properties),
-                "status": ("status", _decode_status),
-                "required": ("required", _decode_required),
+                "properties": ("properties", _parse_properties),
+                "status": ("status", _parse_status),
+                "required": ("required", _parse_required),
             },
             copied={
                 "title": "title",
@@ -196,19 +182,3 @@ class ObjectSchemaPartialUpdateQueryResourceObjectAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

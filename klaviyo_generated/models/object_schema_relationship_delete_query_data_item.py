@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.object_schema_enum import ObjectSchemaEnum, check_object_schema_enum
 from ..types import UNSET, Unset
 
@@ -17,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ObjectSchemaRelationshipDeleteQueryDataItem(LazyModel):
+class ObjectSchemaRelationshipDeleteQueryDataItem(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ObjectSchemaEnum):
@@ -79,35 +87,25 @@ class ObjectSchemaRelationshipDeleteQueryDataItem(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.object_schema_relationship_delete_meta import ObjectSchemaRelationshipDeleteMeta  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ObjectSchemaEnum:
-            type_ = check_object_schema_enum(src_value__)
+        def _parse_meta(data: object) -> None | ObjectSchemaRelationshipDeleteMeta | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                meta_type_1 = ObjectSchemaRelationshipDeleteMeta.from_dict(data)
 
-            return type_
-
-        def _decode_meta(src_value__: Any) -> None | ObjectSchemaRelationshipDeleteMeta | Unset:
-            def _parse_meta(data: object) -> None | ObjectSchemaRelationshipDeleteMeta | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    meta_type_1 = ObjectSchemaRelationshipDeleteMeta.from_dict(data)
-
-                    return meta_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            meta = _parse_meta(src_value__)
-
-            return meta
+                return meta_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "meta": ("meta", _decode_meta),
+                "type_": ("type", check_object_schema_enum),
+                "meta": ("meta", _parse_meta),
             },
             copied={
                 "id": "id",
@@ -123,19 +121,3 @@ class ObjectSchemaRelationshipDeleteQueryDataItem(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

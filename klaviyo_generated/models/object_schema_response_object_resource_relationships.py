@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -24,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ObjectSchemaResponseObjectResourceRelationships(LazyModel):
+class ObjectSchemaResponseObjectResourceRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         source_mapping (ObjectSchemaResponseObjectResourceRelationshipsSourceMapping | Unset):
@@ -82,49 +87,20 @@ class ObjectSchemaResponseObjectResourceRelationships(LazyModel):
             ObjectSchemaResponseObjectResourceRelationshipsSourceMapping,  # noqa: PLC0415
         )
 
-        def _decode_source_mapping(
-            src_value__: Any,
-        ) -> ObjectSchemaResponseObjectResourceRelationshipsSourceMapping | Unset:
-            _source_mapping = src_value__
-            source_mapping: ObjectSchemaResponseObjectResourceRelationshipsSourceMapping | Unset
-            if isinstance(_source_mapping, Unset):
-                source_mapping = UNSET
-            else:
-                source_mapping = ObjectSchemaResponseObjectResourceRelationshipsSourceMapping.from_dict(_source_mapping)
-
-            return source_mapping
-
-        def _decode_object_schemas(
-            src_value__: Any,
-        ) -> ObjectSchemaResponseObjectResourceRelationshipsObjectSchemas | Unset:
-            _object_schemas = src_value__
-            object_schemas: ObjectSchemaResponseObjectResourceRelationshipsObjectSchemas | Unset
-            if isinstance(_object_schemas, Unset):
-                object_schemas = UNSET
-            else:
-                object_schemas = ObjectSchemaResponseObjectResourceRelationshipsObjectSchemas.from_dict(_object_schemas)
-
-            return object_schemas
-
-        def _decode_profile_object_schemas(
-            src_value__: Any,
-        ) -> ObjectSchemaResponseObjectResourceRelationshipsProfileObjectSchemas | Unset:
-            _profile_object_schemas = src_value__
-            profile_object_schemas: ObjectSchemaResponseObjectResourceRelationshipsProfileObjectSchemas | Unset
-            if isinstance(_profile_object_schemas, Unset):
-                profile_object_schemas = UNSET
-            else:
-                profile_object_schemas = ObjectSchemaResponseObjectResourceRelationshipsProfileObjectSchemas.from_dict(
-                    _profile_object_schemas
-                )
-
-            return profile_object_schemas
-
         return LazyTable(
             fields={
-                "source_mapping": ("source-mapping", _decode_source_mapping),
-                "object_schemas": ("object-schemas", _decode_object_schemas),
-                "profile_object_schemas": ("profile-object-schemas", _decode_profile_object_schemas),
+                "source_mapping": (
+                    "source-mapping",
+                    ObjectSchemaResponseObjectResourceRelationshipsSourceMapping.from_dict,
+                ),
+                "object_schemas": (
+                    "object-schemas",
+                    ObjectSchemaResponseObjectResourceRelationshipsObjectSchemas.from_dict,
+                ),
+                "profile_object_schemas": (
+                    "profile-object-schemas",
+                    ObjectSchemaResponseObjectResourceRelationshipsProfileObjectSchemas.from_dict,
+                ),
             },
             copied={},
             known=(
@@ -135,19 +111,3 @@ class ObjectSchemaResponseObjectResourceRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

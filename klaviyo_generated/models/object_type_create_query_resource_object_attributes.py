@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.object_type_create_query_resource_object_attributes_visibility import (
     ObjectTypeCreateQueryResourceObjectAttributesVisibility,
     check_object_type_create_query_resource_object_attributes_visibility,
@@ -22,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel):
+class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         title (str): The title for this object type. Note that this title moves in lockstep with the associated object-
@@ -112,60 +120,42 @@ class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel):
             ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0,  # noqa: PLC0415
         )
 
-        def _decode_visibility(
-            src_value__: Any,
-        ) -> None | ObjectTypeCreateQueryResourceObjectAttributesVisibility | Unset:
-            def _parse_visibility(
-                data: object,
-            ) -> None | ObjectTypeCreateQueryResourceObjectAttributesVisibility | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    visibility_type_1 = check_object_type_create_query_resource_object_attributes_visibility(data)
+        def _parse_visibility(data: object) -> None | ObjectTypeCreateQueryResourceObjectAttributesVisibility | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                visibility_type_1 = check_object_type_create_query_resource_object_attributes_visibility(data)
 
-                    return visibility_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return visibility_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            visibility = _parse_visibility(src_value__)
-
-            return visibility
-
-        def _decode_object_schema(
-            src_value__: Any,
+        def _parse_object_schema(
+            data: object,
         ) -> None | ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0 | Unset:
-            def _parse_object_schema(
-                data: object,
-            ) -> None | ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    object_schema_type_0 = ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0.from_dict(
-                        data
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                object_schema_type_0 = ObjectTypeCreateQueryResourceObjectAttributesObjectSchemaType0.from_dict(data)
 
-                    return object_schema_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            object_schema = _parse_object_schema(src_value__)
-
-            return object_schema
+                return object_schema_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "visibility": ("visibility", _decode_visibility),
-                "object_schema": ("object-schema", _decode_object_schema),
+                "visibility": ("visibility", _parse_visibility),
+                "object_schema": ("object-schema", _parse_object_schema),
             },
             copied={
                 "title": "title",
@@ -182,19 +172,3 @@ class ObjectTypeCreateQueryResourceObjectAttributes(LazyModel):
             required=("title",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,7 +21,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ObjectTypeRelationshipResponseObjectResourceAttributes(LazyModel):
+class ObjectTypeRelationshipResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         meta (None | ObjectTypeRelationshipMeta | Unset):
@@ -56,48 +61,27 @@ class ObjectTypeRelationshipResponseObjectResourceAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.object_type_relationship_meta import ObjectTypeRelationshipMeta  # noqa: PLC0415
 
-        def _decode_meta(src_value__: Any) -> None | ObjectTypeRelationshipMeta | Unset:
-            def _parse_meta(data: object) -> None | ObjectTypeRelationshipMeta | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    meta_type_1 = ObjectTypeRelationshipMeta.from_dict(data)
+        def _parse_meta(data: object) -> None | ObjectTypeRelationshipMeta | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                meta_type_1 = ObjectTypeRelationshipMeta.from_dict(data)
 
-                    return meta_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            meta = _parse_meta(src_value__)
-
-            return meta
+                return meta_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "meta": ("meta", _decode_meta),
+                "meta": ("meta", _parse_meta),
             },
             copied={},
             known=("meta",),
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

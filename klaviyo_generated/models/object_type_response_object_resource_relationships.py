@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -30,7 +35,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ObjectTypeResponseObjectResourceRelationships(LazyModel):
+class ObjectTypeResponseObjectResourceRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         current_schema (ObjectTypeResponseObjectResourceRelationshipsCurrentSchema | Unset):
@@ -110,73 +115,22 @@ class ObjectTypeResponseObjectResourceRelationships(LazyModel):
             ObjectTypeResponseObjectResourceRelationshipsSchemaVersions,  # noqa: PLC0415
         )
 
-        def _decode_current_schema(
-            src_value__: Any,
-        ) -> ObjectTypeResponseObjectResourceRelationshipsCurrentSchema | Unset:
-            _current_schema = src_value__
-            current_schema: ObjectTypeResponseObjectResourceRelationshipsCurrentSchema | Unset
-            if isinstance(_current_schema, Unset):
-                current_schema = UNSET
-            else:
-                current_schema = ObjectTypeResponseObjectResourceRelationshipsCurrentSchema.from_dict(_current_schema)
-
-            return current_schema
-
-        def _decode_draft_schema(src_value__: Any) -> ObjectTypeResponseObjectResourceRelationshipsDraftSchema | Unset:
-            _draft_schema = src_value__
-            draft_schema: ObjectTypeResponseObjectResourceRelationshipsDraftSchema | Unset
-            if isinstance(_draft_schema, Unset):
-                draft_schema = UNSET
-            else:
-                draft_schema = ObjectTypeResponseObjectResourceRelationshipsDraftSchema.from_dict(_draft_schema)
-
-            return draft_schema
-
-        def _decode_schema_versions(
-            src_value__: Any,
-        ) -> ObjectTypeResponseObjectResourceRelationshipsSchemaVersions | Unset:
-            _schema_versions = src_value__
-            schema_versions: ObjectTypeResponseObjectResourceRelationshipsSchemaVersions | Unset
-            if isinstance(_schema_versions, Unset):
-                schema_versions = UNSET
-            else:
-                schema_versions = ObjectTypeResponseObjectResourceRelationshipsSchemaVersions.from_dict(
-                    _schema_versions
-                )
-
-            return schema_versions
-
-        def _decode_object_types(src_value__: Any) -> ObjectTypeResponseObjectResourceRelationshipsObjectTypes | Unset:
-            _object_types = src_value__
-            object_types: ObjectTypeResponseObjectResourceRelationshipsObjectTypes | Unset
-            if isinstance(_object_types, Unset):
-                object_types = UNSET
-            else:
-                object_types = ObjectTypeResponseObjectResourceRelationshipsObjectTypes.from_dict(_object_types)
-
-            return object_types
-
-        def _decode_profile_object_types(
-            src_value__: Any,
-        ) -> ObjectTypeResponseObjectResourceRelationshipsProfileObjectTypes | Unset:
-            _profile_object_types = src_value__
-            profile_object_types: ObjectTypeResponseObjectResourceRelationshipsProfileObjectTypes | Unset
-            if isinstance(_profile_object_types, Unset):
-                profile_object_types = UNSET
-            else:
-                profile_object_types = ObjectTypeResponseObjectResourceRelationshipsProfileObjectTypes.from_dict(
-                    _profile_object_types
-                )
-
-            return profile_object_types
-
         return LazyTable(
             fields={
-                "current_schema": ("current-schema", _decode_current_schema),
-                "draft_schema": ("draft-schema", _decode_draft_schema),
-                "schema_versions": ("schema-versions", _decode_schema_versions),
-                "object_types": ("object-types", _decode_object_types),
-                "profile_object_types": ("profile-object-types", _decode_profile_object_types),
+                "current_schema": (
+                    "current-schema",
+                    ObjectTypeResponseObjectResourceRelationshipsCurrentSchema.from_dict,
+                ),
+                "draft_schema": ("draft-schema", ObjectTypeResponseObjectResourceRelationshipsDraftSchema.from_dict),
+                "schema_versions": (
+                    "schema-versions",
+                    ObjectTypeResponseObjectResourceRelationshipsSchemaVersions.from_dict,
+                ),
+                "object_types": ("object-types", ObjectTypeResponseObjectResourceRelationshipsObjectTypes.from_dict),
+                "profile_object_types": (
+                    "profile-object-types",
+                    ObjectTypeResponseObjectResourceRelationshipsProfileObjectTypes.from_dict,
+                ),
             },
             copied={},
             known=(
@@ -189,19 +143,3 @@ class ObjectTypeResponseObjectResourceRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

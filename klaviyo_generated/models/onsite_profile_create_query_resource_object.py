@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_enum import ProfileEnum, check_profile_enum
 from ..types import UNSET, Unset
 
@@ -20,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class OnsiteProfileCreateQueryResourceObject(LazyModel):
+class OnsiteProfileCreateQueryResourceObject(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfileEnum):
@@ -89,41 +96,26 @@ class OnsiteProfileCreateQueryResourceObject(LazyModel):
         )
         from ..models.onsite_profile_meta import OnsiteProfileMeta  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfileEnum:
-            type_ = check_profile_enum(src_value__)
+        def _parse_meta(data: object) -> None | OnsiteProfileMeta | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                meta_type_1 = OnsiteProfileMeta.from_dict(data)
 
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> OnsiteProfileCreateQueryResourceObjectAttributes:
-            attributes = OnsiteProfileCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_meta(src_value__: Any) -> None | OnsiteProfileMeta | Unset:
-            def _parse_meta(data: object) -> None | OnsiteProfileMeta | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    meta_type_1 = OnsiteProfileMeta.from_dict(data)
-
-                    return meta_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            meta = _parse_meta(src_value__)
-
-            return meta
+                return meta_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "meta": ("meta", _decode_meta),
+                "type_": ("type", check_profile_enum),
+                "attributes": ("attributes", OnsiteProfileCreateQueryResourceObjectAttributes.from_dict),
+                "meta": ("meta", _parse_meta),
             },
             copied={
                 "id": "id",
@@ -140,19 +132,3 @@ class OnsiteProfileCreateQueryResourceObject(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

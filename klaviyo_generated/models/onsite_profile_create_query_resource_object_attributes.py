@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class OnsiteProfileCreateQueryResourceObjectAttributes(LazyModel):
+class OnsiteProfileCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         email (None | str | Unset): Individual's email address Example: sarah.mason@klaviyo-demo.com.
@@ -185,54 +190,42 @@ class OnsiteProfileCreateQueryResourceObjectAttributes(LazyModel):
         )
         from ..models.profile_location import ProfileLocation  # noqa: PLC0415
 
-        def _decode_location(src_value__: Any) -> None | ProfileLocation | Unset:
-            def _parse_location(data: object) -> None | ProfileLocation | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    location_type_1 = ProfileLocation.from_dict(data)
+        def _parse_location(data: object) -> None | ProfileLocation | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                location_type_1 = ProfileLocation.from_dict(data)
 
-                    return location_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return location_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            location = _parse_location(src_value__)
-
-            return location
-
-        def _decode_properties(
-            src_value__: Any,
+        def _parse_properties(
+            data: object,
         ) -> None | OnsiteProfileCreateQueryResourceObjectAttributesPropertiesType0 | Unset:
-            def _parse_properties(
-                data: object,
-            ) -> None | OnsiteProfileCreateQueryResourceObjectAttributesPropertiesType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    properties_type_0 = OnsiteProfileCreateQueryResourceObjectAttributesPropertiesType0.from_dict(data)
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                properties_type_0 = OnsiteProfileCreateQueryResourceObjectAttributesPropertiesType0.from_dict(data)
 
-                    return properties_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            properties = _parse_properties(src_value__)
-
-            return properties
+                return properties_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "location": ("location", _decode_location),
-                "properties": ("properties", _decode_properties),
+                "location": ("location", _parse_location),
+                "properties": ("properties", _parse_properties),
             },
             copied={
                 "email": "email",
@@ -265,19 +258,3 @@ class OnsiteProfileCreateQueryResourceObjectAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

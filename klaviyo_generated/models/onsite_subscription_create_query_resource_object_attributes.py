@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class OnsiteSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
+class OnsiteSubscriptionCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         profile (OnsiteSubscriptionCreateQueryResourceObjectAttributesProfile):
@@ -67,14 +74,9 @@ class OnsiteSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
             OnsiteSubscriptionCreateQueryResourceObjectAttributesProfile,  # noqa: PLC0415
         )
 
-        def _decode_profile(src_value__: Any) -> OnsiteSubscriptionCreateQueryResourceObjectAttributesProfile:
-            profile = OnsiteSubscriptionCreateQueryResourceObjectAttributesProfile.from_dict(src_value__)
-
-            return profile
-
         return LazyTable(
             fields={
-                "profile": ("profile", _decode_profile),
+                "profile": ("profile", OnsiteSubscriptionCreateQueryResourceObjectAttributesProfile.from_dict),
             },
             copied={
                 "custom_source": "custom_source",
@@ -86,19 +88,3 @@ class OnsiteSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
             required=("profile",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.open_tracking_subscription_parameters_consent import (
     OpenTrackingSubscriptionParametersConsent,
     check_open_tracking_subscription_parameters_consent,
@@ -16,7 +23,7 @@ from ..models.open_tracking_subscription_parameters_consent import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class OpenTrackingSubscriptionParameters(LazyModel):
+class OpenTrackingSubscriptionParameters(LazyModel, AdditionalProperties):
     """
     Attributes:
         consent (OpenTrackingSubscriptionParametersConsent): The open-tracking consent to grant. Currently supports
@@ -53,33 +60,12 @@ class OpenTrackingSubscriptionParameters(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_consent(src_value__: Any) -> OpenTrackingSubscriptionParametersConsent:
-            consent = check_open_tracking_subscription_parameters_consent(src_value__)
-
-            return consent
-
         return LazyTable(
             fields={
-                "consent": ("consent", _decode_consent),
+                "consent": ("consent", check_open_tracking_subscription_parameters_consent),
             },
             copied={},
             known=("consent",),
             required=("consent",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

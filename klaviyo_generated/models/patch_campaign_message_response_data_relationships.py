@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -24,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PatchCampaignMessageResponseDataRelationships(LazyModel):
+class PatchCampaignMessageResponseDataRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         campaign (PatchCampaignMessageResponseDataRelationshipsCampaign | Unset):
@@ -82,41 +87,11 @@ class PatchCampaignMessageResponseDataRelationships(LazyModel):
             PatchCampaignMessageResponseDataRelationshipsTemplate,  # noqa: PLC0415
         )
 
-        def _decode_campaign(src_value__: Any) -> PatchCampaignMessageResponseDataRelationshipsCampaign | Unset:
-            _campaign = src_value__
-            campaign: PatchCampaignMessageResponseDataRelationshipsCampaign | Unset
-            if isinstance(_campaign, Unset):
-                campaign = UNSET
-            else:
-                campaign = PatchCampaignMessageResponseDataRelationshipsCampaign.from_dict(_campaign)
-
-            return campaign
-
-        def _decode_template(src_value__: Any) -> PatchCampaignMessageResponseDataRelationshipsTemplate | Unset:
-            _template = src_value__
-            template: PatchCampaignMessageResponseDataRelationshipsTemplate | Unset
-            if isinstance(_template, Unset):
-                template = UNSET
-            else:
-                template = PatchCampaignMessageResponseDataRelationshipsTemplate.from_dict(_template)
-
-            return template
-
-        def _decode_image(src_value__: Any) -> PatchCampaignMessageResponseDataRelationshipsImage | Unset:
-            _image = src_value__
-            image: PatchCampaignMessageResponseDataRelationshipsImage | Unset
-            if isinstance(_image, Unset):
-                image = UNSET
-            else:
-                image = PatchCampaignMessageResponseDataRelationshipsImage.from_dict(_image)
-
-            return image
-
         return LazyTable(
             fields={
-                "campaign": ("campaign", _decode_campaign),
-                "template": ("template", _decode_template),
-                "image": ("image", _decode_image),
+                "campaign": ("campaign", PatchCampaignMessageResponseDataRelationshipsCampaign.from_dict),
+                "template": ("template", PatchCampaignMessageResponseDataRelationshipsTemplate.from_dict),
+                "image": ("image", PatchCampaignMessageResponseDataRelationshipsImage.from_dict),
             },
             copied={},
             known=(
@@ -127,19 +102,3 @@ class PatchCampaignMessageResponseDataRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PatchCampaignResponseDataRelationships(LazyModel):
+class PatchCampaignResponseDataRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         campaign_messages (PatchCampaignResponseDataRelationshipsCampaignMessages | Unset):
@@ -64,32 +69,13 @@ class PatchCampaignResponseDataRelationships(LazyModel):
         )
         from ..models.patch_campaign_response_data_relationships_tags import PatchCampaignResponseDataRelationshipsTags  # noqa: PLC0415
 
-        def _decode_campaign_messages(
-            src_value__: Any,
-        ) -> PatchCampaignResponseDataRelationshipsCampaignMessages | Unset:
-            _campaign_messages = src_value__
-            campaign_messages: PatchCampaignResponseDataRelationshipsCampaignMessages | Unset
-            if isinstance(_campaign_messages, Unset):
-                campaign_messages = UNSET
-            else:
-                campaign_messages = PatchCampaignResponseDataRelationshipsCampaignMessages.from_dict(_campaign_messages)
-
-            return campaign_messages
-
-        def _decode_tags(src_value__: Any) -> PatchCampaignResponseDataRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: PatchCampaignResponseDataRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = PatchCampaignResponseDataRelationshipsTags.from_dict(_tags)
-
-            return tags
-
         return LazyTable(
             fields={
-                "campaign_messages": ("campaign-messages", _decode_campaign_messages),
-                "tags": ("tags", _decode_tags),
+                "campaign_messages": (
+                    "campaign-messages",
+                    PatchCampaignResponseDataRelationshipsCampaignMessages.from_dict,
+                ),
+                "tags": ("tags", PatchCampaignResponseDataRelationshipsTags.from_dict),
             },
             copied={},
             known=(
@@ -99,19 +85,3 @@ class PatchCampaignResponseDataRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,11 +8,16 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PatchCatalogItemResponseDataAttributesCustomMetadataType0(LazyModel):
+class PatchCatalogItemResponseDataAttributesCustomMetadataType0(LazyModel, AdditionalProperties):
     """Flat JSON blob to provide custom metadata about the catalog item. May not exceed 100kb.
 
     Example:
@@ -47,19 +52,3 @@ class PatchCatalogItemResponseDataAttributesCustomMetadataType0(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PatchCouponCodeResponseDataRelationships(LazyModel):
+class PatchCouponCodeResponseDataRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         coupon (PatchCouponCodeResponseDataRelationshipsCoupon | Unset):
@@ -68,30 +73,10 @@ class PatchCouponCodeResponseDataRelationships(LazyModel):
             PatchCouponCodeResponseDataRelationshipsProfile,  # noqa: PLC0415
         )
 
-        def _decode_coupon(src_value__: Any) -> PatchCouponCodeResponseDataRelationshipsCoupon | Unset:
-            _coupon = src_value__
-            coupon: PatchCouponCodeResponseDataRelationshipsCoupon | Unset
-            if isinstance(_coupon, Unset):
-                coupon = UNSET
-            else:
-                coupon = PatchCouponCodeResponseDataRelationshipsCoupon.from_dict(_coupon)
-
-            return coupon
-
-        def _decode_profile(src_value__: Any) -> PatchCouponCodeResponseDataRelationshipsProfile | Unset:
-            _profile = src_value__
-            profile: PatchCouponCodeResponseDataRelationshipsProfile | Unset
-            if isinstance(_profile, Unset):
-                profile = UNSET
-            else:
-                profile = PatchCouponCodeResponseDataRelationshipsProfile.from_dict(_profile)
-
-            return profile
-
         return LazyTable(
             fields={
-                "coupon": ("coupon", _decode_coupon),
-                "profile": ("profile", _decode_profile),
+                "coupon": ("coupon", PatchCouponCodeResponseDataRelationshipsCoupon.from_dict),
+                "profile": ("profile", PatchCouponCodeResponseDataRelationshipsProfile.from_dict),
             },
             copied={},
             known=(
@@ -101,19 +86,3 @@ class PatchCouponCodeResponseDataRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

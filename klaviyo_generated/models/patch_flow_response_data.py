@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.flow_enum import FlowEnum, check_flow_enum
 from ..types import UNSET, Unset
 
@@ -19,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PatchFlowResponseData(LazyModel):
+class PatchFlowResponseData(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (FlowEnum):
@@ -89,37 +97,12 @@ class PatchFlowResponseData(LazyModel):
         from ..models.patch_flow_response_data_attributes import PatchFlowResponseDataAttributes  # noqa: PLC0415
         from ..models.patch_flow_response_data_relationships import PatchFlowResponseDataRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> FlowEnum:
-            type_ = check_flow_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PatchFlowResponseDataAttributes:
-            attributes = PatchFlowResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> PatchFlowResponseDataRelationships | Unset:
-            _relationships = src_value__
-            relationships: PatchFlowResponseDataRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = PatchFlowResponseDataRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_flow_enum),
+                "attributes": ("attributes", PatchFlowResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", PatchFlowResponseDataRelationships.from_dict),
             },
             copied={
                 "id": "id",
@@ -139,19 +122,3 @@ class PatchFlowResponseData(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

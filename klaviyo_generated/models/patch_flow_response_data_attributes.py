@@ -10,7 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.patch_flow_response_data_attributes_trigger_type import (
     PatchFlowResponseDataAttributesTriggerType,
     check_patch_flow_response_data_attributes_trigger_type,
@@ -19,7 +24,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PatchFlowResponseDataAttributes(LazyModel):
+class PatchFlowResponseDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (None | str | Unset):
@@ -108,71 +113,56 @@ class PatchFlowResponseDataAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_created(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    created_type_0 = parse_datetime(data)
+        def _parse_created(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                created_type_0 = parse_datetime(data)
 
-                    return created_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return created_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = _parse_created(src_value__)
+        def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                updated_type_0 = parse_datetime(data)
 
-            return created
+                return updated_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    updated_type_0 = parse_datetime(data)
+        def _parse_trigger_type(data: object) -> None | PatchFlowResponseDataAttributesTriggerType | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                trigger_type_type_1 = check_patch_flow_response_data_attributes_trigger_type(data)
 
-                    return updated_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            updated = _parse_updated(src_value__)
-
-            return updated
-
-        def _decode_trigger_type(src_value__: Any) -> None | PatchFlowResponseDataAttributesTriggerType | Unset:
-            def _parse_trigger_type(data: object) -> None | PatchFlowResponseDataAttributesTriggerType | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    trigger_type_type_1 = check_patch_flow_response_data_attributes_trigger_type(data)
-
-                    return trigger_type_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            trigger_type = _parse_trigger_type(src_value__)
-
-            return trigger_type
+                return trigger_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "created": ("created", _decode_created),
-                "updated": ("updated", _decode_updated),
-                "trigger_type": ("trigger_type", _decode_trigger_type),
+                "created": ("created", _parse_created),
+                "updated": ("updated", _parse_updated),
+                "trigger_type": ("trigger_type", _parse_trigger_type),
             },
             copied={
                 "name": "name",
@@ -190,19 +180,3 @@ class PatchFlowResponseDataAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PatchFlowResponseDataRelationships(LazyModel):
+class PatchFlowResponseDataRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         flow_actions (PatchFlowResponseDataRelationshipsFlowActions | Unset):
@@ -64,30 +69,10 @@ class PatchFlowResponseDataRelationships(LazyModel):
         )
         from ..models.patch_flow_response_data_relationships_tags import PatchFlowResponseDataRelationshipsTags  # noqa: PLC0415
 
-        def _decode_flow_actions(src_value__: Any) -> PatchFlowResponseDataRelationshipsFlowActions | Unset:
-            _flow_actions = src_value__
-            flow_actions: PatchFlowResponseDataRelationshipsFlowActions | Unset
-            if isinstance(_flow_actions, Unset):
-                flow_actions = UNSET
-            else:
-                flow_actions = PatchFlowResponseDataRelationshipsFlowActions.from_dict(_flow_actions)
-
-            return flow_actions
-
-        def _decode_tags(src_value__: Any) -> PatchFlowResponseDataRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: PatchFlowResponseDataRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = PatchFlowResponseDataRelationshipsTags.from_dict(_tags)
-
-            return tags
-
         return LazyTable(
             fields={
-                "flow_actions": ("flow-actions", _decode_flow_actions),
-                "tags": ("tags", _decode_tags),
+                "flow_actions": ("flow-actions", PatchFlowResponseDataRelationshipsFlowActions.from_dict),
+                "tags": ("tags", PatchFlowResponseDataRelationshipsTags.from_dict),
             },
             copied={},
             known=(
@@ -97,19 +82,3 @@ class PatchFlowResponseDataRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

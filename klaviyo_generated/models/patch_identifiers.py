@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,7 +22,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PatchIdentifiers(LazyModel):
+class PatchIdentifiers(LazyModel, AdditionalProperties):
     """
     Attributes:
         append (PatchIdentifiersAppend | Unset):
@@ -60,30 +65,10 @@ class PatchIdentifiers(LazyModel):
         from ..models.patch_identifiers_append import PatchIdentifiersAppend  # noqa: PLC0415
         from ..models.patch_identifiers_unappend import PatchIdentifiersUnappend  # noqa: PLC0415
 
-        def _decode_append(src_value__: Any) -> PatchIdentifiersAppend | Unset:
-            _append = src_value__
-            append: PatchIdentifiersAppend | Unset
-            if isinstance(_append, Unset):
-                append = UNSET
-            else:
-                append = PatchIdentifiersAppend.from_dict(_append)
-
-            return append
-
-        def _decode_unappend(src_value__: Any) -> PatchIdentifiersUnappend | Unset:
-            _unappend = src_value__
-            unappend: PatchIdentifiersUnappend | Unset
-            if isinstance(_unappend, Unset):
-                unappend = UNSET
-            else:
-                unappend = PatchIdentifiersUnappend.from_dict(_unappend)
-
-            return unappend
-
         return LazyTable(
             fields={
-                "append": ("append", _decode_append),
-                "unappend": ("unappend", _decode_unappend),
+                "append": ("append", PatchIdentifiersAppend.from_dict),
+                "unappend": ("unappend", PatchIdentifiersUnappend.from_dict),
             },
             copied={},
             known=(
@@ -93,19 +78,3 @@ class PatchIdentifiers(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,11 +10,18 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PatchMappedMetricResponseDataAttributes(LazyModel):
+class PatchMappedMetricResponseDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         updated (datetime.datetime): The datetime when this mapping was last updated. Example: 2025-04-15T00:00:00Z.
@@ -51,33 +58,12 @@ class PatchMappedMetricResponseDataAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_updated(src_value__: Any) -> datetime.datetime:
-            updated = parse_datetime(src_value__)
-
-            return updated
-
         return LazyTable(
             fields={
-                "updated": ("updated", _decode_updated),
+                "updated": ("updated", parse_datetime),
             },
             copied={},
             known=("updated",),
             required=("updated",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

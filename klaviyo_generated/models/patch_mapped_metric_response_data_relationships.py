@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PatchMappedMetricResponseDataRelationships(LazyModel):
+class PatchMappedMetricResponseDataRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         metric (PatchMappedMetricResponseDataRelationshipsMetric | Unset):
@@ -68,30 +73,10 @@ class PatchMappedMetricResponseDataRelationships(LazyModel):
             PatchMappedMetricResponseDataRelationshipsMetric,  # noqa: PLC0415
         )
 
-        def _decode_metric(src_value__: Any) -> PatchMappedMetricResponseDataRelationshipsMetric | Unset:
-            _metric = src_value__
-            metric: PatchMappedMetricResponseDataRelationshipsMetric | Unset
-            if isinstance(_metric, Unset):
-                metric = UNSET
-            else:
-                metric = PatchMappedMetricResponseDataRelationshipsMetric.from_dict(_metric)
-
-            return metric
-
-        def _decode_custom_metric(src_value__: Any) -> PatchMappedMetricResponseDataRelationshipsCustomMetric | Unset:
-            _custom_metric = src_value__
-            custom_metric: PatchMappedMetricResponseDataRelationshipsCustomMetric | Unset
-            if isinstance(_custom_metric, Unset):
-                custom_metric = UNSET
-            else:
-                custom_metric = PatchMappedMetricResponseDataRelationshipsCustomMetric.from_dict(_custom_metric)
-
-            return custom_metric
-
         return LazyTable(
             fields={
-                "metric": ("metric", _decode_metric),
-                "custom_metric": ("custom-metric", _decode_custom_metric),
+                "metric": ("metric", PatchMappedMetricResponseDataRelationshipsMetric.from_dict),
+                "custom_metric": ("custom-metric", PatchMappedMetricResponseDataRelationshipsCustomMetric.from_dict),
             },
             copied={},
             known=(
@@ -101,19 +86,3 @@ class PatchMappedMetricResponseDataRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -24,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PatchObjectSchemaResponseDataRelationships(LazyModel):
+class PatchObjectSchemaResponseDataRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         source_mapping (PatchObjectSchemaResponseDataRelationshipsSourceMapping | Unset):
@@ -82,45 +87,14 @@ class PatchObjectSchemaResponseDataRelationships(LazyModel):
             PatchObjectSchemaResponseDataRelationshipsSourceMapping,  # noqa: PLC0415
         )
 
-        def _decode_source_mapping(src_value__: Any) -> PatchObjectSchemaResponseDataRelationshipsSourceMapping | Unset:
-            _source_mapping = src_value__
-            source_mapping: PatchObjectSchemaResponseDataRelationshipsSourceMapping | Unset
-            if isinstance(_source_mapping, Unset):
-                source_mapping = UNSET
-            else:
-                source_mapping = PatchObjectSchemaResponseDataRelationshipsSourceMapping.from_dict(_source_mapping)
-
-            return source_mapping
-
-        def _decode_object_schemas(src_value__: Any) -> PatchObjectSchemaResponseDataRelationshipsObjectSchemas | Unset:
-            _object_schemas = src_value__
-            object_schemas: PatchObjectSchemaResponseDataRelationshipsObjectSchemas | Unset
-            if isinstance(_object_schemas, Unset):
-                object_schemas = UNSET
-            else:
-                object_schemas = PatchObjectSchemaResponseDataRelationshipsObjectSchemas.from_dict(_object_schemas)
-
-            return object_schemas
-
-        def _decode_profile_object_schemas(
-            src_value__: Any,
-        ) -> PatchObjectSchemaResponseDataRelationshipsProfileObjectSchemas | Unset:
-            _profile_object_schemas = src_value__
-            profile_object_schemas: PatchObjectSchemaResponseDataRelationshipsProfileObjectSchemas | Unset
-            if isinstance(_profile_object_schemas, Unset):
-                profile_object_schemas = UNSET
-            else:
-                profile_object_schemas = PatchObjectSchemaResponseDataRelationshipsProfileObjectSchemas.from_dict(
-                    _profile_object_schemas
-                )
-
-            return profile_object_schemas
-
         return LazyTable(
             fields={
-                "source_mapping": ("source-mapping", _decode_source_mapping),
-                "object_schemas": ("object-schemas", _decode_object_schemas),
-                "profile_object_schemas": ("profile-object-schemas", _decode_profile_object_schemas),
+                "source_mapping": ("source-mapping", PatchObjectSchemaResponseDataRelationshipsSourceMapping.from_dict),
+                "object_schemas": ("object-schemas", PatchObjectSchemaResponseDataRelationshipsObjectSchemas.from_dict),
+                "profile_object_schemas": (
+                    "profile-object-schemas",
+                    PatchObjectSchemaResponseDataRelationshipsProfileObjectSchemas.from_dict,
+                ),
             },
             copied={},
             known=(
@@ -131,19 +105,3 @@ class PatchObjectSchemaResponseDataRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -22,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PatchProfileResponseDataRelationships(LazyModel):
+class PatchProfileResponseDataRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         lists (PatchProfileResponseDataRelationshipsLists | Unset):
@@ -78,41 +83,11 @@ class PatchProfileResponseDataRelationships(LazyModel):
             PatchProfileResponseDataRelationshipsSegments,  # noqa: PLC0415
         )
 
-        def _decode_lists(src_value__: Any) -> PatchProfileResponseDataRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: PatchProfileResponseDataRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = PatchProfileResponseDataRelationshipsLists.from_dict(_lists)
-
-            return lists
-
-        def _decode_segments(src_value__: Any) -> PatchProfileResponseDataRelationshipsSegments | Unset:
-            _segments = src_value__
-            segments: PatchProfileResponseDataRelationshipsSegments | Unset
-            if isinstance(_segments, Unset):
-                segments = UNSET
-            else:
-                segments = PatchProfileResponseDataRelationshipsSegments.from_dict(_segments)
-
-            return segments
-
-        def _decode_push_tokens(src_value__: Any) -> PatchProfileResponseDataRelationshipsPushTokens | Unset:
-            _push_tokens = src_value__
-            push_tokens: PatchProfileResponseDataRelationshipsPushTokens | Unset
-            if isinstance(_push_tokens, Unset):
-                push_tokens = UNSET
-            else:
-                push_tokens = PatchProfileResponseDataRelationshipsPushTokens.from_dict(_push_tokens)
-
-            return push_tokens
-
         return LazyTable(
             fields={
-                "lists": ("lists", _decode_lists),
-                "segments": ("segments", _decode_segments),
-                "push_tokens": ("push-tokens", _decode_push_tokens),
+                "lists": ("lists", PatchProfileResponseDataRelationshipsLists.from_dict),
+                "segments": ("segments", PatchProfileResponseDataRelationshipsSegments.from_dict),
+                "push_tokens": ("push-tokens", PatchProfileResponseDataRelationshipsPushTokens.from_dict),
             },
             copied={},
             known=(
@@ -123,19 +98,3 @@ class PatchProfileResponseDataRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PatchReviewResponseDTODataRelationships(LazyModel):
+class PatchReviewResponseDTODataRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         events (PatchReviewResponseDTODataRelationshipsEvents | Unset):
@@ -66,30 +71,10 @@ class PatchReviewResponseDTODataRelationships(LazyModel):
             PatchReviewResponseDTODataRelationshipsItem,  # noqa: PLC0415
         )
 
-        def _decode_events(src_value__: Any) -> PatchReviewResponseDTODataRelationshipsEvents | Unset:
-            _events = src_value__
-            events: PatchReviewResponseDTODataRelationshipsEvents | Unset
-            if isinstance(_events, Unset):
-                events = UNSET
-            else:
-                events = PatchReviewResponseDTODataRelationshipsEvents.from_dict(_events)
-
-            return events
-
-        def _decode_item(src_value__: Any) -> PatchReviewResponseDTODataRelationshipsItem | Unset:
-            _item = src_value__
-            item: PatchReviewResponseDTODataRelationshipsItem | Unset
-            if isinstance(_item, Unset):
-                item = UNSET
-            else:
-                item = PatchReviewResponseDTODataRelationshipsItem.from_dict(_item)
-
-            return item
-
         return LazyTable(
             fields={
-                "events": ("events", _decode_events),
-                "item": ("item", _decode_item),
+                "events": ("events", PatchReviewResponseDTODataRelationshipsEvents.from_dict),
+                "item": ("item", PatchReviewResponseDTODataRelationshipsItem.from_dict),
             },
             copied={},
             known=(
@@ -99,19 +84,3 @@ class PatchReviewResponseDTODataRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.patch_universal_content_response_data_attributes_screenshot_status import (
     PatchUniversalContentResponseDataAttributesScreenshotStatus,
     check_patch_universal_content_response_data_attributes_screenshot_status,
@@ -38,7 +46,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PatchUniversalContentResponseDataAttributes(LazyModel):
+class PatchUniversalContentResponseDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (str): The name for this universal content
@@ -180,20 +188,170 @@ class PatchUniversalContentResponseDataAttributes(LazyModel):
         from ..models.unsupported_block import UnsupportedBlock  # noqa: PLC0415
         from ..models.video_block_v0 import VideoBlockV0  # noqa: PLC0415
 
-        def _decode_created(src_value__: Any) -> datetime.datetime:
-            created = parse_datetime(src_value__)
+        def _parse_definition(
+            data: object,
+        ) -> (
+            ButtonBlockV0
+            | CouponBlockV0
+            | DropShadowBlockV0
+            | HeaderBlockV0
+            | HorizontalRuleBlockV0
+            | HTMLBlockV0
+            | ImageBlockV0
+            | None
+            | ProductBlockV0
+            | ReviewBlockV0
+            | SectionV0
+            | SocialBlockV0
+            | SpacerBlockV0
+            | SplitBlockV0
+            | TableBlockV0
+            | TextBlockV0
+            | Unset
+            | UnsupportedBlock
+            | VideoBlockV0
+        ):
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_0 = ButtonBlockV0.from_dict(data)
 
-            return created
+                return definition_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_1 = CouponBlockV0.from_dict(data)
 
-        def _decode_updated(src_value__: Any) -> datetime.datetime:
-            updated = parse_datetime(src_value__)
+                return definition_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_2 = DropShadowBlockV0.from_dict(data)
 
-            return updated
+                return definition_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_3 = HeaderBlockV0.from_dict(data)
 
-        def _decode_screenshot_status(src_value__: Any) -> PatchUniversalContentResponseDataAttributesScreenshotStatus:
-            screenshot_status = check_patch_universal_content_response_data_attributes_screenshot_status(src_value__)
+                return definition_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_4 = HorizontalRuleBlockV0.from_dict(data)
 
-            return screenshot_status
+                return definition_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_5 = HTMLBlockV0.from_dict(data)
+
+                return definition_type_5
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_6 = ImageBlockV0.from_dict(data)
+
+                return definition_type_6
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_7 = ProductBlockV0.from_dict(data)
+
+                return definition_type_7
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_8 = ReviewBlockV0.from_dict(data)
+
+                return definition_type_8
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_9 = SocialBlockV0.from_dict(data)
+
+                return definition_type_9
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_10 = SpacerBlockV0.from_dict(data)
+
+                return definition_type_10
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_11 = SplitBlockV0.from_dict(data)
+
+                return definition_type_11
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_12 = TableBlockV0.from_dict(data)
+
+                return definition_type_12
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_13 = TextBlockV0.from_dict(data)
+
+                return definition_type_13
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_14 = UnsupportedBlock.from_dict(data)
+
+                return definition_type_14
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_15 = VideoBlockV0.from_dict(data)
+
+                return definition_type_15
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_16 = SectionV0.from_dict(data)
+
+                return definition_type_16
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_definition(
             src_value__: Any,
@@ -218,171 +376,6 @@ class PatchUniversalContentResponseDataAttributes(LazyModel):
             | UnsupportedBlock
             | VideoBlockV0
         ):
-            def _parse_definition(
-                data: object,
-            ) -> (
-                ButtonBlockV0
-                | CouponBlockV0
-                | DropShadowBlockV0
-                | HeaderBlockV0
-                | HorizontalRuleBlockV0
-                | HTMLBlockV0
-                | ImageBlockV0
-                | None
-                | ProductBlockV0
-                | ReviewBlockV0
-                | SectionV0
-                | SocialBlockV0
-                | SpacerBlockV0
-                | SplitBlockV0
-                | TableBlockV0
-                | TextBlockV0
-                | Unset
-                | UnsupportedBlock
-                | VideoBlockV0
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_0 = ButtonBlockV0.from_dict(data)
-
-                    return definition_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_1 = CouponBlockV0.from_dict(data)
-
-                    return definition_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_2 = DropShadowBlockV0.from_dict(data)
-
-                    return definition_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_3 = HeaderBlockV0.from_dict(data)
-
-                    return definition_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_4 = HorizontalRuleBlockV0.from_dict(data)
-
-                    return definition_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_5 = HTMLBlockV0.from_dict(data)
-
-                    return definition_type_5
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_6 = ImageBlockV0.from_dict(data)
-
-                    return definition_type_6
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_7 = ProductBlockV0.from_dict(data)
-
-                    return definition_type_7
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_8 = ReviewBlockV0.from_dict(data)
-
-                    return definition_type_8
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_9 = SocialBlockV0.from_dict(data)
-
-                    return definition_type_9
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_10 = SpacerBlockV0.from_dict(data)
-
-                    return definition_type_10
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_11 = SplitBlockV0.from_dict(data)
-
-                    return definition_type_11
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_12 = TableBlockV0.from_dict(data)
-
-                    return definition_type_12
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_13 = TextBlockV0.from_dict(data)
-
-                    return definition_type_13
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_14 = UnsupportedBlock.from_dict(data)
-
-                    return definition_type_14
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_15 = VideoBlockV0.from_dict(data)
-
-                    return definition_type_15
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_16 = SectionV0.from_dict(data)
-
-                    return definition_type_16
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             definition: (
                 ButtonBlockV0
                 | CouponBlockV0
@@ -446,9 +439,12 @@ class PatchUniversalContentResponseDataAttributes(LazyModel):
 
         return LazyTable(
             fields={
-                "created": ("created", _decode_created),
-                "updated": ("updated", _decode_updated),
-                "screenshot_status": ("screenshot_status", _decode_screenshot_status),
+                "created": ("created", parse_datetime),
+                "updated": ("updated", parse_datetime),
+                "screenshot_status": (
+                    "screenshot_status",
+                    check_patch_universal_content_response_data_attributes_screenshot_status,
+                ),
                 "definition": ("definition", _decode_definition),
             },
             copied={
@@ -472,19 +468,3 @@ class PatchUniversalContentResponseDataAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

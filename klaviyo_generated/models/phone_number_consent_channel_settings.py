@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.phone_number_consent_channel_settings_consent_type import (
     PhoneNumberConsentChannelSettingsConsentType,
     check_phone_number_consent_channel_settings_consent_type,
@@ -17,7 +22,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PhoneNumberConsentChannelSettings(LazyModel):
+class PhoneNumberConsentChannelSettings(LazyModel, AdditionalProperties):
     """
     Attributes:
         consent_type (None | PhoneNumberConsentChannelSettingsConsentType | Unset): Consent Type Enum.
@@ -50,48 +55,27 @@ class PhoneNumberConsentChannelSettings(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_consent_type(src_value__: Any) -> None | PhoneNumberConsentChannelSettingsConsentType | Unset:
-            def _parse_consent_type(data: object) -> None | PhoneNumberConsentChannelSettingsConsentType | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    consent_type_type_1 = check_phone_number_consent_channel_settings_consent_type(data)
+        def _parse_consent_type(data: object) -> None | PhoneNumberConsentChannelSettingsConsentType | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                consent_type_type_1 = check_phone_number_consent_channel_settings_consent_type(data)
 
-                    return consent_type_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            consent_type = _parse_consent_type(src_value__)
-
-            return consent_type
+                return consent_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "consent_type": ("consent_type", _decode_consent_type),
+                "consent_type": ("consent_type", _parse_consent_type),
             },
             copied={},
             known=("consent_type",),
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

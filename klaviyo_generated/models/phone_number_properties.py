@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.phone_number_properties_display_device_item import (
     PhoneNumberPropertiesDisplayDeviceItem,
     check_phone_number_properties_display_device_item,
@@ -25,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PhoneNumberProperties(LazyModel):
+class PhoneNumberProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         display_device (list[PhoneNumberPropertiesDisplayDeviceItem] | Unset):
@@ -178,83 +183,64 @@ class PhoneNumberProperties(LazyModel):
 
             return display_device
 
-        def _decode_error_messages(src_value__: Any) -> ErrorMessages | None | Unset:
-            def _parse_error_messages(data: object) -> ErrorMessages | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    error_messages_type_1 = ErrorMessages.from_dict(data)
+        def _parse_error_messages(data: object) -> ErrorMessages | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                error_messages_type_1 = ErrorMessages.from_dict(data)
 
-                    return error_messages_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return error_messages_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            error_messages = _parse_error_messages(src_value__)
+        def _parse_sms_consent_type(data: object) -> list[PhoneNumberPropertiesSmsConsentTypeType0Item] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                sms_consent_type_type_0 = []
+                _sms_consent_type_type_0 = data
+                for sms_consent_type_type_0_item_data in _sms_consent_type_type_0:
+                    sms_consent_type_type_0_item = check_phone_number_properties_sms_consent_type_type_0_item(
+                        sms_consent_type_type_0_item_data
+                    )
 
-            return error_messages
+                    sms_consent_type_type_0.append(sms_consent_type_type_0_item)
 
-        def _decode_sms_consent_type(
-            src_value__: Any,
-        ) -> list[PhoneNumberPropertiesSmsConsentTypeType0Item] | None | Unset:
-            def _parse_sms_consent_type(
-                data: object,
-            ) -> list[PhoneNumberPropertiesSmsConsentTypeType0Item] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    sms_consent_type_type_0 = []
-                    _sms_consent_type_type_0 = data
-                    for sms_consent_type_type_0_item_data in _sms_consent_type_type_0:
-                        sms_consent_type_type_0_item = check_phone_number_properties_sms_consent_type_type_0_item(
-                            sms_consent_type_type_0_item_data
-                        )
+                return sms_consent_type_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-                        sms_consent_type_type_0.append(sms_consent_type_type_0_item)
+        def _parse_channel_settings(data: object) -> ChannelSettings | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                channel_settings_type_1 = ChannelSettings.from_dict(data)
 
-                    return sms_consent_type_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            sms_consent_type = _parse_sms_consent_type(src_value__)
-
-            return sms_consent_type
-
-        def _decode_channel_settings(src_value__: Any) -> ChannelSettings | None | Unset:
-            def _parse_channel_settings(data: object) -> ChannelSettings | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    channel_settings_type_1 = ChannelSettings.from_dict(data)
-
-                    return channel_settings_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            channel_settings = _parse_channel_settings(src_value__)
-
-            return channel_settings
+                return channel_settings_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "display_device": ("display_device", _decode_display_device),
-                "error_messages": ("error_messages", _decode_error_messages),
-                "sms_consent_type": ("sms_consent_type", _decode_sms_consent_type),
-                "channel_settings": ("channel_settings", _decode_channel_settings),
+                "error_messages": ("error_messages", _parse_error_messages),
+                "sms_consent_type": ("sms_consent_type", _parse_sms_consent_type),
+                "channel_settings": ("channel_settings", _parse_channel_settings),
             },
             copied={
                 "classname": "classname",
@@ -279,19 +265,3 @@ class PhoneNumberProperties(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

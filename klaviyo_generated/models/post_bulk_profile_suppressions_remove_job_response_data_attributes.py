@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.post_bulk_profile_suppressions_remove_job_response_data_attributes_status import (
     PostBulkProfileSuppressionsRemoveJobResponseDataAttributesStatus,
     check_post_bulk_profile_suppressions_remove_job_response_data_attributes_status,
@@ -19,7 +27,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostBulkProfileSuppressionsRemoveJobResponseDataAttributes(LazyModel):
+class PostBulkProfileSuppressionsRemoveJobResponseDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         status (PostBulkProfileSuppressionsRemoveJobResponseDataAttributesStatus): Status of the asynchronous job.
@@ -111,41 +119,26 @@ class PostBulkProfileSuppressionsRemoveJobResponseDataAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_status(src_value__: Any) -> PostBulkProfileSuppressionsRemoveJobResponseDataAttributesStatus:
-            status = check_post_bulk_profile_suppressions_remove_job_response_data_attributes_status(src_value__)
+        def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                completed_at_type_0 = parse_datetime(data)
 
-            return status
-
-        def _decode_created_at(src_value__: Any) -> datetime.datetime:
-            created_at = parse_datetime(src_value__)
-
-            return created_at
-
-        def _decode_completed_at(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    completed_at_type_0 = parse_datetime(data)
-
-                    return completed_at_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            completed_at = _parse_completed_at(src_value__)
-
-            return completed_at
+                return completed_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "status": ("status", _decode_status),
-                "created_at": ("created_at", _decode_created_at),
-                "completed_at": ("completed_at", _decode_completed_at),
+                "status": ("status", check_post_bulk_profile_suppressions_remove_job_response_data_attributes_status),
+                "created_at": ("created_at", parse_datetime),
+                "completed_at": ("completed_at", _parse_completed_at),
             },
             copied={
                 "total_count": "total_count",
@@ -167,19 +160,3 @@ class PostBulkProfileSuppressionsRemoveJobResponseDataAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

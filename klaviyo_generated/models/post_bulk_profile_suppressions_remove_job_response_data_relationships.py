@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostBulkProfileSuppressionsRemoveJobResponseDataRelationships(LazyModel):
+class PostBulkProfileSuppressionsRemoveJobResponseDataRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         lists (PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsLists | Unset):
@@ -68,34 +73,13 @@ class PostBulkProfileSuppressionsRemoveJobResponseDataRelationships(LazyModel):
             PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsSegments,  # noqa: PLC0415
         )
 
-        def _decode_lists(
-            src_value__: Any,
-        ) -> PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsLists.from_dict(_lists)
-
-            return lists
-
-        def _decode_segments(
-            src_value__: Any,
-        ) -> PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsSegments | Unset:
-            _segments = src_value__
-            segments: PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsSegments | Unset
-            if isinstance(_segments, Unset):
-                segments = UNSET
-            else:
-                segments = PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsSegments.from_dict(_segments)
-
-            return segments
-
         return LazyTable(
             fields={
-                "lists": ("lists", _decode_lists),
-                "segments": ("segments", _decode_segments),
+                "lists": ("lists", PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsLists.from_dict),
+                "segments": (
+                    "segments",
+                    PostBulkProfileSuppressionsRemoveJobResponseDataRelationshipsSegments.from_dict,
+                ),
             },
             copied={},
             known=(
@@ -105,19 +89,3 @@ class PostBulkProfileSuppressionsRemoveJobResponseDataRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -21,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostCampaignMessageResponseDataAttributes(LazyModel):
+class PostCampaignMessageResponseDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         label (str): The label or name on the message
@@ -149,118 +157,98 @@ class PostCampaignMessageResponseDataAttributes(LazyModel):
         from ..models.send_time_sub_object import SendTimeSubObject  # noqa: PLC0415
         from ..models.sms_content_sub_object import SMSContentSubObject  # noqa: PLC0415
 
-        def _decode_content(src_value__: Any) -> EmailContentSubObject | SMSContentSubObject:
-            def _parse_content(data: object) -> EmailContentSubObject | SMSContentSubObject:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    content_type_0 = EmailContentSubObject.from_dict(data)
-
-                    return content_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_content(data: object) -> EmailContentSubObject | SMSContentSubObject:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                content_type_1 = SMSContentSubObject.from_dict(data)
+                content_type_0 = EmailContentSubObject.from_dict(data)
 
-                return content_type_1
+                return content_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            content_type_1 = SMSContentSubObject.from_dict(data)
 
+            return content_type_1
+
+        def _decode_content(src_value__: Any) -> EmailContentSubObject | SMSContentSubObject:
             content = parse_union(_parse_content, src_value__)
 
             return content
 
-        def _decode_send_times(src_value__: Any) -> list[SendTimeSubObject] | None | Unset:
-            def _parse_send_times(data: object) -> list[SendTimeSubObject] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    send_times_type_0 = []
-                    _send_times_type_0 = data
-                    for send_times_type_0_item_data in _send_times_type_0:
-                        send_times_type_0_item = SendTimeSubObject.from_dict(send_times_type_0_item_data)
+        def _parse_send_times(data: object) -> list[SendTimeSubObject] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                send_times_type_0 = []
+                _send_times_type_0 = data
+                for send_times_type_0_item_data in _send_times_type_0:
+                    send_times_type_0_item = SendTimeSubObject.from_dict(send_times_type_0_item_data)
 
-                        send_times_type_0.append(send_times_type_0_item)
+                    send_times_type_0.append(send_times_type_0_item)
 
-                    return send_times_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return send_times_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            send_times = _parse_send_times(src_value__)
+        def _parse_render_options(data: object) -> None | RenderOptionsSubObject | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                render_options_type_1 = RenderOptionsSubObject.from_dict(data)
 
-            return send_times
+                return render_options_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_render_options(src_value__: Any) -> None | RenderOptionsSubObject | Unset:
-            def _parse_render_options(data: object) -> None | RenderOptionsSubObject | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    render_options_type_1 = RenderOptionsSubObject.from_dict(data)
+        def _parse_created_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                created_at_type_0 = parse_datetime(data)
 
-                    return render_options_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return created_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            render_options = _parse_render_options(src_value__)
+        def _parse_updated_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                updated_at_type_0 = parse_datetime(data)
 
-            return render_options
-
-        def _decode_created_at(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_created_at(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    created_at_type_0 = parse_datetime(data)
-
-                    return created_at_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            created_at = _parse_created_at(src_value__)
-
-            return created_at
-
-        def _decode_updated_at(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_updated_at(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    updated_at_type_0 = parse_datetime(data)
-
-                    return updated_at_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            updated_at = _parse_updated_at(src_value__)
-
-            return updated_at
+                return updated_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "content": ("content", _decode_content),
-                "send_times": ("send_times", _decode_send_times),
-                "render_options": ("render_options", _decode_render_options),
-                "created_at": ("created_at", _decode_created_at),
-                "updated_at": ("updated_at", _decode_updated_at),
+                "send_times": ("send_times", _parse_send_times),
+                "render_options": ("render_options", _parse_render_options),
+                "created_at": ("created_at", _parse_created_at),
+                "updated_at": ("updated_at", _parse_updated_at),
             },
             copied={
                 "label": "label",
@@ -282,19 +270,3 @@ class PostCampaignMessageResponseDataAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostCampaignMessageResponseDataRelationships(LazyModel):
+class PostCampaignMessageResponseDataRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         campaign (PostCampaignMessageResponseDataRelationshipsCampaign | Unset):
@@ -68,30 +73,10 @@ class PostCampaignMessageResponseDataRelationships(LazyModel):
             PostCampaignMessageResponseDataRelationshipsTemplate,  # noqa: PLC0415
         )
 
-        def _decode_campaign(src_value__: Any) -> PostCampaignMessageResponseDataRelationshipsCampaign | Unset:
-            _campaign = src_value__
-            campaign: PostCampaignMessageResponseDataRelationshipsCampaign | Unset
-            if isinstance(_campaign, Unset):
-                campaign = UNSET
-            else:
-                campaign = PostCampaignMessageResponseDataRelationshipsCampaign.from_dict(_campaign)
-
-            return campaign
-
-        def _decode_template(src_value__: Any) -> PostCampaignMessageResponseDataRelationshipsTemplate | Unset:
-            _template = src_value__
-            template: PostCampaignMessageResponseDataRelationshipsTemplate | Unset
-            if isinstance(_template, Unset):
-                template = UNSET
-            else:
-                template = PostCampaignMessageResponseDataRelationshipsTemplate.from_dict(_template)
-
-            return template
-
         return LazyTable(
             fields={
-                "campaign": ("campaign", _decode_campaign),
-                "template": ("template", _decode_template),
+                "campaign": ("campaign", PostCampaignMessageResponseDataRelationshipsCampaign.from_dict),
+                "template": ("template", PostCampaignMessageResponseDataRelationshipsTemplate.from_dict),
             },
             copied={},
             known=(
@@ -101,19 +86,3 @@ class PostCampaignMessageResponseDataRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

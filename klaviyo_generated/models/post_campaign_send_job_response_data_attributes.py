@@ -8,7 +8,14 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.post_campaign_send_job_response_data_attributes_status import (
     PostCampaignSendJobResponseDataAttributesStatus,
     check_post_campaign_send_job_response_data_attributes_status,
@@ -16,7 +23,7 @@ from ..models.post_campaign_send_job_response_data_attributes_status import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostCampaignSendJobResponseDataAttributes(LazyModel):
+class PostCampaignSendJobResponseDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         status (PostCampaignSendJobResponseDataAttributesStatus): The status of the send job
@@ -52,33 +59,12 @@ class PostCampaignSendJobResponseDataAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_status(src_value__: Any) -> PostCampaignSendJobResponseDataAttributesStatus:
-            status = check_post_campaign_send_job_response_data_attributes_status(src_value__)
-
-            return status
-
         return LazyTable(
             fields={
-                "status": ("status", _decode_status),
+                "status": ("status", check_post_campaign_send_job_response_data_attributes_status),
             },
             copied={},
             known=("status",),
             required=("status",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.post_catalog_category_delete_job_response_data_attributes_status import (
     PostCatalogCategoryDeleteJobResponseDataAttributesStatus,
     check_post_catalog_category_delete_job_response_data_attributes_status,
@@ -22,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostCatalogCategoryDeleteJobResponseDataAttributes(LazyModel):
+class PostCatalogCategoryDeleteJobResponseDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         status (PostCatalogCategoryDeleteJobResponseDataAttributesStatus): Status of the asynchronous job. Example:
@@ -148,88 +156,63 @@ class PostCatalogCategoryDeleteJobResponseDataAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.api_job_error_payload import APIJobErrorPayload  # noqa: PLC0415
 
-        def _decode_status(src_value__: Any) -> PostCatalogCategoryDeleteJobResponseDataAttributesStatus:
-            status = check_post_catalog_category_delete_job_response_data_attributes_status(src_value__)
+        def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                completed_at_type_0 = parse_datetime(data)
 
-            return status
+                return completed_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_created_at(src_value__: Any) -> datetime.datetime:
-            created_at = parse_datetime(src_value__)
+        def _parse_errors(data: object) -> list[APIJobErrorPayload] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                errors_type_0 = []
+                _errors_type_0 = data
+                for errors_type_0_item_data in _errors_type_0:
+                    errors_type_0_item = APIJobErrorPayload.from_dict(errors_type_0_item_data)
 
-            return created_at
+                    errors_type_0.append(errors_type_0_item)
 
-        def _decode_completed_at(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    completed_at_type_0 = parse_datetime(data)
+                return errors_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-                    return completed_at_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = parse_datetime(data)
 
-            completed_at = _parse_completed_at(src_value__)
-
-            return completed_at
-
-        def _decode_errors(src_value__: Any) -> list[APIJobErrorPayload] | None | Unset:
-            def _parse_errors(data: object) -> list[APIJobErrorPayload] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    errors_type_0 = []
-                    _errors_type_0 = data
-                    for errors_type_0_item_data in _errors_type_0:
-                        errors_type_0_item = APIJobErrorPayload.from_dict(errors_type_0_item_data)
-
-                        errors_type_0.append(errors_type_0_item)
-
-                    return errors_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            errors = _parse_errors(src_value__)
-
-            return errors
-
-        def _decode_expires_at(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    expires_at_type_0 = parse_datetime(data)
-
-                    return expires_at_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            expires_at = _parse_expires_at(src_value__)
-
-            return expires_at
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "status": ("status", _decode_status),
-                "created_at": ("created_at", _decode_created_at),
-                "completed_at": ("completed_at", _decode_completed_at),
-                "errors": ("errors", _decode_errors),
-                "expires_at": ("expires_at", _decode_expires_at),
+                "status": ("status", check_post_catalog_category_delete_job_response_data_attributes_status),
+                "created_at": ("created_at", parse_datetime),
+                "completed_at": ("completed_at", _parse_completed_at),
+                "errors": ("errors", _parse_errors),
+                "expires_at": ("expires_at", _parse_expires_at),
             },
             copied={
                 "total_count": "total_count",
@@ -253,19 +236,3 @@ class PostCatalogCategoryDeleteJobResponseDataAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostCatalogCategoryUpdateJobResponse(LazyModel):
+class PostCatalogCategoryUpdateJobResponse(LazyModel, AdditionalProperties):
     """
     Attributes:
         data (PostCatalogCategoryUpdateJobResponseData):
@@ -73,36 +80,11 @@ class PostCatalogCategoryUpdateJobResponse(LazyModel):
         from ..models.post_catalog_category_update_job_response_data import PostCatalogCategoryUpdateJobResponseData  # noqa: PLC0415
         from ..models.response_meta import ResponseMeta  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> PostCatalogCategoryUpdateJobResponseData:
-            data = PostCatalogCategoryUpdateJobResponseData.from_dict(src_value__)
-
-            return data
-
-        def _decode_links(src_value__: Any) -> ObjectLinks | Unset:
-            _links = src_value__
-            links: ObjectLinks | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = ObjectLinks.from_dict(_links)
-
-            return links
-
-        def _decode_meta(src_value__: Any) -> ResponseMeta | Unset:
-            _meta = src_value__
-            meta: ResponseMeta | Unset
-            if isinstance(_meta, Unset):
-                meta = UNSET
-            else:
-                meta = ResponseMeta.from_dict(_meta)
-
-            return meta
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
-                "links": ("links", _decode_links),
-                "meta": ("meta", _decode_meta),
+                "data": ("data", PostCatalogCategoryUpdateJobResponseData.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "meta": ("meta", ResponseMeta.from_dict),
             },
             copied={},
             known=(
@@ -113,19 +95,3 @@ class PostCatalogCategoryUpdateJobResponse(LazyModel):
             required=("data",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostCatalogItemResponseDataAttributes(LazyModel):
+class PostCatalogItemResponseDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         external_id (None | str | Unset): The ID of the catalog item in an external system. Example: SAMPLE-DATA-ITEM-1.
@@ -188,96 +193,74 @@ class PostCatalogItemResponseDataAttributes(LazyModel):
             PostCatalogItemResponseDataAttributesCustomMetadataType0,  # noqa: PLC0415
         )
 
-        def _decode_images(src_value__: Any) -> list[str] | None | Unset:
-            def _parse_images(data: object) -> list[str] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    images_type_0 = cast(list[str], data)
+        def _parse_images(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                images_type_0 = cast(list[str], data)
 
-                    return images_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return images_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            images = _parse_images(src_value__)
-
-            return images
-
-        def _decode_custom_metadata(
-            src_value__: Any,
+        def _parse_custom_metadata(
+            data: object,
         ) -> None | PostCatalogItemResponseDataAttributesCustomMetadataType0 | Unset:
-            def _parse_custom_metadata(
-                data: object,
-            ) -> None | PostCatalogItemResponseDataAttributesCustomMetadataType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    custom_metadata_type_0 = PostCatalogItemResponseDataAttributesCustomMetadataType0.from_dict(data)
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                custom_metadata_type_0 = PostCatalogItemResponseDataAttributesCustomMetadataType0.from_dict(data)
 
-                    return custom_metadata_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return custom_metadata_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            custom_metadata = _parse_custom_metadata(src_value__)
+        def _parse_created(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                created_type_0 = parse_datetime(data)
 
-            return custom_metadata
+                return created_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_created(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    created_type_0 = parse_datetime(data)
+        def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                updated_type_0 = parse_datetime(data)
 
-                    return created_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            created = _parse_created(src_value__)
-
-            return created
-
-        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    updated_type_0 = parse_datetime(data)
-
-                    return updated_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            updated = _parse_updated(src_value__)
-
-            return updated
+                return updated_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "images": ("images", _decode_images),
-                "custom_metadata": ("custom_metadata", _decode_custom_metadata),
-                "created": ("created", _decode_created),
-                "updated": ("updated", _decode_updated),
+                "images": ("images", _parse_images),
+                "custom_metadata": ("custom_metadata", _parse_custom_metadata),
+                "created": ("created", _parse_created),
+                "updated": ("updated", _parse_updated),
             },
             copied={
                 "external_id": "external_id",
@@ -306,19 +289,3 @@ class PostCatalogItemResponseDataAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.post_coupon_code_response_data_attributes_status import (
     PostCouponCodeResponseDataAttributesStatus,
     check_post_coupon_code_response_data_attributes_status,
@@ -19,7 +24,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostCouponCodeResponseDataAttributes(LazyModel):
+class PostCouponCodeResponseDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         unique_code (None | str | Unset): This is a unique string that will be or is assigned to each customer/profile
@@ -78,50 +83,40 @@ class PostCouponCodeResponseDataAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_expires_at(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    expires_at_type_0 = parse_datetime(data)
+        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = parse_datetime(data)
 
-                    return expires_at_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            expires_at = _parse_expires_at(src_value__)
+        def _parse_status(data: object) -> None | PostCouponCodeResponseDataAttributesStatus | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                status_type_1 = check_post_coupon_code_response_data_attributes_status(data)
 
-            return expires_at
-
-        def _decode_status(src_value__: Any) -> None | PostCouponCodeResponseDataAttributesStatus | Unset:
-            def _parse_status(data: object) -> None | PostCouponCodeResponseDataAttributesStatus | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    status_type_1 = check_post_coupon_code_response_data_attributes_status(data)
-
-                    return status_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            status = _parse_status(src_value__)
-
-            return status
+                return status_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "expires_at": ("expires_at", _decode_expires_at),
-                "status": ("status", _decode_status),
+                "expires_at": ("expires_at", _parse_expires_at),
+                "status": ("status", _parse_status),
             },
             copied={
                 "unique_code": "unique_code",
@@ -134,19 +129,3 @@ class PostCouponCodeResponseDataAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

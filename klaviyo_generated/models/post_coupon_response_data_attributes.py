@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostCouponResponseDataAttributes(LazyModel):
+class PostCouponResponseDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         external_id (str): This is the id that is stored in an integration such as Shopify or Magento. Example: 10OFF.
@@ -86,35 +94,26 @@ class PostCouponResponseDataAttributes(LazyModel):
             PostCouponResponseDataAttributesMonitorConfigurationType0,  # noqa: PLC0415
         )
 
-        def _decode_monitor_configuration(
-            src_value__: Any,
+        def _parse_monitor_configuration(
+            data: object,
         ) -> None | PostCouponResponseDataAttributesMonitorConfigurationType0 | Unset:
-            def _parse_monitor_configuration(
-                data: object,
-            ) -> None | PostCouponResponseDataAttributesMonitorConfigurationType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    monitor_configuration_type_0 = PostCouponResponseDataAttributesMonitorConfigurationType0.from_dict(
-                        data
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                monitor_configuration_type_0 = PostCouponResponseDataAttributesMonitorConfigurationType0.from_dict(data)
 
-                    return monitor_configuration_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            monitor_configuration = _parse_monitor_configuration(src_value__)
-
-            return monitor_configuration
+                return monitor_configuration_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "monitor_configuration": ("monitor_configuration", _decode_monitor_configuration),
+                "monitor_configuration": ("monitor_configuration", _parse_monitor_configuration),
             },
             copied={
                 "external_id": "external_id",
@@ -128,19 +127,3 @@ class PostCouponResponseDataAttributes(LazyModel):
             required=("external_id",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,14 +10,22 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.custom_metric_definition import CustomMetricDefinition
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostCustomMetricResponseDataAttributes(LazyModel):
+class PostCustomMetricResponseDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (str): The name for this custom metric. Names must be unique across the account.         Attempting to
@@ -80,26 +88,11 @@ class PostCustomMetricResponseDataAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.custom_metric_definition import CustomMetricDefinition  # noqa: PLC0415
 
-        def _decode_created(src_value__: Any) -> datetime.datetime:
-            created = parse_datetime(src_value__)
-
-            return created
-
-        def _decode_updated(src_value__: Any) -> datetime.datetime:
-            updated = parse_datetime(src_value__)
-
-            return updated
-
-        def _decode_definition(src_value__: Any) -> CustomMetricDefinition:
-            definition = CustomMetricDefinition.from_dict(src_value__)
-
-            return definition
-
         return LazyTable(
             fields={
-                "created": ("created", _decode_created),
-                "updated": ("updated", _decode_updated),
-                "definition": ("definition", _decode_definition),
+                "created": ("created", parse_datetime),
+                "updated": ("updated", parse_datetime),
+                "definition": ("definition", CustomMetricDefinition.from_dict),
             },
             copied={
                 "name": "name",
@@ -118,19 +111,3 @@ class PostCustomMetricResponseDataAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostFlowSeriesResponseDTODataRelationships(LazyModel):
+class PostFlowSeriesResponseDTODataRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         flows (PostFlowSeriesResponseDTODataRelationshipsFlows | Unset):
@@ -68,30 +73,10 @@ class PostFlowSeriesResponseDTODataRelationships(LazyModel):
             PostFlowSeriesResponseDTODataRelationshipsFlows,  # noqa: PLC0415
         )
 
-        def _decode_flows(src_value__: Any) -> PostFlowSeriesResponseDTODataRelationshipsFlows | Unset:
-            _flows = src_value__
-            flows: PostFlowSeriesResponseDTODataRelationshipsFlows | Unset
-            if isinstance(_flows, Unset):
-                flows = UNSET
-            else:
-                flows = PostFlowSeriesResponseDTODataRelationshipsFlows.from_dict(_flows)
-
-            return flows
-
-        def _decode_flow_messages(src_value__: Any) -> PostFlowSeriesResponseDTODataRelationshipsFlowMessages | Unset:
-            _flow_messages = src_value__
-            flow_messages: PostFlowSeriesResponseDTODataRelationshipsFlowMessages | Unset
-            if isinstance(_flow_messages, Unset):
-                flow_messages = UNSET
-            else:
-                flow_messages = PostFlowSeriesResponseDTODataRelationshipsFlowMessages.from_dict(_flow_messages)
-
-            return flow_messages
-
         return LazyTable(
             fields={
-                "flows": ("flows", _decode_flows),
-                "flow_messages": ("flow-messages", _decode_flow_messages),
+                "flows": ("flows", PostFlowSeriesResponseDTODataRelationshipsFlows.from_dict),
+                "flow_messages": ("flow-messages", PostFlowSeriesResponseDTODataRelationshipsFlowMessages.from_dict),
             },
             copied={},
             known=(
@@ -101,19 +86,3 @@ class PostFlowSeriesResponseDTODataRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostFlowV2ResponseDataRelationships(LazyModel):
+class PostFlowV2ResponseDataRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         flow_actions (PostFlowV2ResponseDataRelationshipsFlowActions | Unset):
@@ -64,30 +69,10 @@ class PostFlowV2ResponseDataRelationships(LazyModel):
         )
         from ..models.post_flow_v2_response_data_relationships_tags import PostFlowV2ResponseDataRelationshipsTags  # noqa: PLC0415
 
-        def _decode_flow_actions(src_value__: Any) -> PostFlowV2ResponseDataRelationshipsFlowActions | Unset:
-            _flow_actions = src_value__
-            flow_actions: PostFlowV2ResponseDataRelationshipsFlowActions | Unset
-            if isinstance(_flow_actions, Unset):
-                flow_actions = UNSET
-            else:
-                flow_actions = PostFlowV2ResponseDataRelationshipsFlowActions.from_dict(_flow_actions)
-
-            return flow_actions
-
-        def _decode_tags(src_value__: Any) -> PostFlowV2ResponseDataRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: PostFlowV2ResponseDataRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = PostFlowV2ResponseDataRelationshipsTags.from_dict(_tags)
-
-            return tags
-
         return LazyTable(
             fields={
-                "flow_actions": ("flow-actions", _decode_flow_actions),
-                "tags": ("tags", _decode_tags),
+                "flow_actions": ("flow-actions", PostFlowV2ResponseDataRelationshipsFlowActions.from_dict),
+                "tags": ("tags", PostFlowV2ResponseDataRelationshipsTags.from_dict),
             },
             copied={},
             known=(
@@ -97,19 +82,3 @@ class PostFlowV2ResponseDataRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

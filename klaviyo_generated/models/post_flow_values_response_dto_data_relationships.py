@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostFlowValuesResponseDTODataRelationships(LazyModel):
+class PostFlowValuesResponseDTODataRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         flows (PostFlowValuesResponseDTODataRelationshipsFlows | Unset):
@@ -68,30 +73,10 @@ class PostFlowValuesResponseDTODataRelationships(LazyModel):
             PostFlowValuesResponseDTODataRelationshipsFlows,  # noqa: PLC0415
         )
 
-        def _decode_flows(src_value__: Any) -> PostFlowValuesResponseDTODataRelationshipsFlows | Unset:
-            _flows = src_value__
-            flows: PostFlowValuesResponseDTODataRelationshipsFlows | Unset
-            if isinstance(_flows, Unset):
-                flows = UNSET
-            else:
-                flows = PostFlowValuesResponseDTODataRelationshipsFlows.from_dict(_flows)
-
-            return flows
-
-        def _decode_flow_messages(src_value__: Any) -> PostFlowValuesResponseDTODataRelationshipsFlowMessages | Unset:
-            _flow_messages = src_value__
-            flow_messages: PostFlowValuesResponseDTODataRelationshipsFlowMessages | Unset
-            if isinstance(_flow_messages, Unset):
-                flow_messages = UNSET
-            else:
-                flow_messages = PostFlowValuesResponseDTODataRelationshipsFlowMessages.from_dict(_flow_messages)
-
-            return flow_messages
-
         return LazyTable(
             fields={
-                "flows": ("flows", _decode_flows),
-                "flow_messages": ("flow-messages", _decode_flow_messages),
+                "flows": ("flows", PostFlowValuesResponseDTODataRelationshipsFlows.from_dict),
+                "flow_messages": ("flow-messages", PostFlowValuesResponseDTODataRelationshipsFlowMessages.from_dict),
             },
             copied={},
             known=(
@@ -101,19 +86,3 @@ class PostFlowValuesResponseDTODataRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,14 +10,21 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.series_data import SeriesData
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostFormSeriesResponseDTODataAttributes(LazyModel):
+class PostFormSeriesResponseDTODataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         results (list[SeriesData]): An array of all the returned values data.
@@ -111,19 +118,3 @@ class PostFormSeriesResponseDTODataAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

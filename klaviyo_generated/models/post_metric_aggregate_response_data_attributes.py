@@ -10,14 +10,21 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.metric_aggregate_row_dto import MetricAggregateRowDTO
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostMetricAggregateResponseDataAttributes(LazyModel):
+class PostMetricAggregateResponseDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         dates (list[datetime.datetime]): The dates of the query range
@@ -106,19 +113,3 @@ class PostMetricAggregateResponseDataAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.post_object_schema_response_data_attributes_status import (
     PostObjectSchemaResponseDataAttributesStatus,
     check_post_object_schema_response_data_attributes_status,
@@ -26,7 +34,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostObjectSchemaResponseDataAttributes(LazyModel):
+class PostObjectSchemaResponseDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         title (str): The title for this object schema
@@ -121,11 +129,6 @@ class PostObjectSchemaResponseDataAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.api_schema_property import APISchemaProperty  # noqa: PLC0415
 
-        def _decode_status(src_value__: Any) -> PostObjectSchemaResponseDataAttributesStatus:
-            status = check_post_object_schema_response_data_attributes_status(src_value__)
-
-            return status
-
         def _decode_properties(src_value__: Any) -> list[APISchemaProperty]:
             properties = []
             _properties = src_value__
@@ -141,38 +144,28 @@ class PostObjectSchemaResponseDataAttributes(LazyModel):
 
             return required
 
-        def _decode_visibility(src_value__: Any) -> PostObjectSchemaResponseDataAttributesVisibility:
-            visibility = check_post_object_schema_response_data_attributes_visibility(src_value__)
+        def _parse_published_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                published_at_type_0 = parse_datetime(data)
 
-            return visibility
-
-        def _decode_published_at(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_published_at(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    published_at_type_0 = parse_datetime(data)
-
-                    return published_at_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            published_at = _parse_published_at(src_value__)
-
-            return published_at
+                return published_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "status": ("status", _decode_status),
+                "status": ("status", check_post_object_schema_response_data_attributes_status),
                 "properties": ("properties", _decode_properties),
                 "required": ("required", _decode_required),
-                "visibility": ("visibility", _decode_visibility),
-                "published_at": ("published_at", _decode_published_at),
+                "visibility": ("visibility", check_post_object_schema_response_data_attributes_visibility),
+                "published_at": ("published_at", _parse_published_at),
             },
             copied={
                 "title": "title",
@@ -197,19 +190,3 @@ class PostObjectSchemaResponseDataAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

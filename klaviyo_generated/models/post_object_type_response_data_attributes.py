@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.post_object_type_response_data_attributes_status import (
     PostObjectTypeResponseDataAttributesStatus,
     check_post_object_type_response_data_attributes_status,
@@ -18,7 +26,7 @@ from ..models.post_object_type_response_data_attributes_status import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostObjectTypeResponseDataAttributes(LazyModel):
+class PostObjectTypeResponseDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         title (str): The title for this object type Example: My object.
@@ -96,26 +104,11 @@ class PostObjectTypeResponseDataAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_status(src_value__: Any) -> PostObjectTypeResponseDataAttributesStatus:
-            status = check_post_object_type_response_data_attributes_status(src_value__)
-
-            return status
-
-        def _decode_created_at(src_value__: Any) -> datetime.datetime:
-            created_at = parse_datetime(src_value__)
-
-            return created_at
-
-        def _decode_updated_at(src_value__: Any) -> datetime.datetime:
-            updated_at = parse_datetime(src_value__)
-
-            return updated_at
-
         return LazyTable(
             fields={
-                "status": ("status", _decode_status),
-                "created_at": ("created_at", _decode_created_at),
-                "updated_at": ("updated_at", _decode_updated_at),
+                "status": ("status", check_post_object_type_response_data_attributes_status),
+                "created_at": ("created_at", parse_datetime),
+                "updated_at": ("updated_at", parse_datetime),
             },
             copied={
                 "title": "title",
@@ -140,19 +133,3 @@ class PostObjectTypeResponseDataAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -24,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostProfileImportJobResponseDataRelationships(LazyModel):
+class PostProfileImportJobResponseDataRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         lists (PostProfileImportJobResponseDataRelationshipsLists | Unset):
@@ -82,43 +87,11 @@ class PostProfileImportJobResponseDataRelationships(LazyModel):
             PostProfileImportJobResponseDataRelationshipsProfiles,  # noqa: PLC0415
         )
 
-        def _decode_lists(src_value__: Any) -> PostProfileImportJobResponseDataRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: PostProfileImportJobResponseDataRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = PostProfileImportJobResponseDataRelationshipsLists.from_dict(_lists)
-
-            return lists
-
-        def _decode_profiles(src_value__: Any) -> PostProfileImportJobResponseDataRelationshipsProfiles | Unset:
-            _profiles = src_value__
-            profiles: PostProfileImportJobResponseDataRelationshipsProfiles | Unset
-            if isinstance(_profiles, Unset):
-                profiles = UNSET
-            else:
-                profiles = PostProfileImportJobResponseDataRelationshipsProfiles.from_dict(_profiles)
-
-            return profiles
-
-        def _decode_import_errors(
-            src_value__: Any,
-        ) -> PostProfileImportJobResponseDataRelationshipsImportErrors | Unset:
-            _import_errors = src_value__
-            import_errors: PostProfileImportJobResponseDataRelationshipsImportErrors | Unset
-            if isinstance(_import_errors, Unset):
-                import_errors = UNSET
-            else:
-                import_errors = PostProfileImportJobResponseDataRelationshipsImportErrors.from_dict(_import_errors)
-
-            return import_errors
-
         return LazyTable(
             fields={
-                "lists": ("lists", _decode_lists),
-                "profiles": ("profiles", _decode_profiles),
-                "import_errors": ("import-errors", _decode_import_errors),
+                "lists": ("lists", PostProfileImportJobResponseDataRelationshipsLists.from_dict),
+                "profiles": ("profiles", PostProfileImportJobResponseDataRelationshipsProfiles.from_dict),
+                "import_errors": ("import-errors", PostProfileImportJobResponseDataRelationshipsImportErrors.from_dict),
             },
             copied={},
             known=(
@@ -129,19 +102,3 @@ class PostProfileImportJobResponseDataRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,7 +21,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostTagGroupResponseDataRelationships(LazyModel):
+class PostTagGroupResponseDataRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         tags (PostTagGroupResponseDataRelationshipsTags | Unset):
@@ -50,38 +55,12 @@ class PostTagGroupResponseDataRelationships(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.post_tag_group_response_data_relationships_tags import PostTagGroupResponseDataRelationshipsTags  # noqa: PLC0415
 
-        def _decode_tags(src_value__: Any) -> PostTagGroupResponseDataRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: PostTagGroupResponseDataRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = PostTagGroupResponseDataRelationshipsTags.from_dict(_tags)
-
-            return tags
-
         return LazyTable(
             fields={
-                "tags": ("tags", _decode_tags),
+                "tags": ("tags", PostTagGroupResponseDataRelationshipsTags.from_dict),
             },
             copied={},
             known=("tags",),
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

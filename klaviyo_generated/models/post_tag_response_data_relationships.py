@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostTagResponseDataRelationships(LazyModel):
+class PostTagResponseDataRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         tag_group (PostTagResponseDataRelationshipsTagGroup | Unset):
@@ -90,63 +95,13 @@ class PostTagResponseDataRelationships(LazyModel):
         from ..models.post_tag_response_data_relationships_segments import PostTagResponseDataRelationshipsSegments  # noqa: PLC0415
         from ..models.post_tag_response_data_relationships_tag_group import PostTagResponseDataRelationshipsTagGroup  # noqa: PLC0415
 
-        def _decode_tag_group(src_value__: Any) -> PostTagResponseDataRelationshipsTagGroup | Unset:
-            _tag_group = src_value__
-            tag_group: PostTagResponseDataRelationshipsTagGroup | Unset
-            if isinstance(_tag_group, Unset):
-                tag_group = UNSET
-            else:
-                tag_group = PostTagResponseDataRelationshipsTagGroup.from_dict(_tag_group)
-
-            return tag_group
-
-        def _decode_lists(src_value__: Any) -> PostTagResponseDataRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: PostTagResponseDataRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = PostTagResponseDataRelationshipsLists.from_dict(_lists)
-
-            return lists
-
-        def _decode_segments(src_value__: Any) -> PostTagResponseDataRelationshipsSegments | Unset:
-            _segments = src_value__
-            segments: PostTagResponseDataRelationshipsSegments | Unset
-            if isinstance(_segments, Unset):
-                segments = UNSET
-            else:
-                segments = PostTagResponseDataRelationshipsSegments.from_dict(_segments)
-
-            return segments
-
-        def _decode_campaigns(src_value__: Any) -> PostTagResponseDataRelationshipsCampaigns | Unset:
-            _campaigns = src_value__
-            campaigns: PostTagResponseDataRelationshipsCampaigns | Unset
-            if isinstance(_campaigns, Unset):
-                campaigns = UNSET
-            else:
-                campaigns = PostTagResponseDataRelationshipsCampaigns.from_dict(_campaigns)
-
-            return campaigns
-
-        def _decode_flows(src_value__: Any) -> PostTagResponseDataRelationshipsFlows | Unset:
-            _flows = src_value__
-            flows: PostTagResponseDataRelationshipsFlows | Unset
-            if isinstance(_flows, Unset):
-                flows = UNSET
-            else:
-                flows = PostTagResponseDataRelationshipsFlows.from_dict(_flows)
-
-            return flows
-
         return LazyTable(
             fields={
-                "tag_group": ("tag-group", _decode_tag_group),
-                "lists": ("lists", _decode_lists),
-                "segments": ("segments", _decode_segments),
-                "campaigns": ("campaigns", _decode_campaigns),
-                "flows": ("flows", _decode_flows),
+                "tag_group": ("tag-group", PostTagResponseDataRelationshipsTagGroup.from_dict),
+                "lists": ("lists", PostTagResponseDataRelationshipsLists.from_dict),
+                "segments": ("segments", PostTagResponseDataRelationshipsSegments.from_dict),
+                "campaigns": ("campaigns", PostTagResponseDataRelationshipsCampaigns.from_dict),
+                "flows": ("flows", PostTagResponseDataRelationshipsFlows.from_dict),
             },
             copied={},
             known=(
@@ -159,19 +114,3 @@ class PostTagResponseDataRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.template_enum import TemplateEnum, check_template_enum
 
 if TYPE_CHECKING:
@@ -17,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PostTemplateDndResponseData(LazyModel):
+class PostTemplateDndResponseData(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (TemplateEnum):
@@ -78,26 +86,11 @@ class PostTemplateDndResponseData(LazyModel):
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.post_template_dnd_response_data_attributes import PostTemplateDndResponseDataAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> TemplateEnum:
-            type_ = check_template_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> PostTemplateDndResponseDataAttributes:
-            attributes = PostTemplateDndResponseDataAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
+                "type_": ("type", check_template_enum),
+                "attributes": ("attributes", PostTemplateDndResponseDataAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
             },
             copied={
                 "id": "id",
@@ -116,19 +109,3 @@ class PostTemplateDndResponseData(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

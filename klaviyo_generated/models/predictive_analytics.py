@@ -10,7 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.predictive_analytics_ranked_channel_affinity_type_0_item import (
     PredictiveAnalyticsRankedChannelAffinityType0Item,
     check_predictive_analytics_ranked_channel_affinity_type_0_item,
@@ -19,7 +24,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PredictiveAnalytics(LazyModel):
+class PredictiveAnalytics(LazyModel, AdditionalProperties):
     """
     Attributes:
         historic_clv (float | None | Unset): Total value of all historically placed orders Example: 93.87.
@@ -153,63 +158,51 @@ class PredictiveAnalytics(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_expected_date_of_next_order(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_expected_date_of_next_order(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    expected_date_of_next_order_type_0 = parse_datetime(data)
+        def _parse_expected_date_of_next_order(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expected_date_of_next_order_type_0 = parse_datetime(data)
 
-                    return expected_date_of_next_order_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return expected_date_of_next_order_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            expected_date_of_next_order = _parse_expected_date_of_next_order(src_value__)
-
-            return expected_date_of_next_order
-
-        def _decode_ranked_channel_affinity(
-            src_value__: Any,
+        def _parse_ranked_channel_affinity(
+            data: object,
         ) -> list[PredictiveAnalyticsRankedChannelAffinityType0Item] | None | Unset:
-            def _parse_ranked_channel_affinity(
-                data: object,
-            ) -> list[PredictiveAnalyticsRankedChannelAffinityType0Item] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    ranked_channel_affinity_type_0 = []
-                    _ranked_channel_affinity_type_0 = data
-                    for ranked_channel_affinity_type_0_item_data in _ranked_channel_affinity_type_0:
-                        ranked_channel_affinity_type_0_item = (
-                            check_predictive_analytics_ranked_channel_affinity_type_0_item(
-                                ranked_channel_affinity_type_0_item_data
-                            )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                ranked_channel_affinity_type_0 = []
+                _ranked_channel_affinity_type_0 = data
+                for ranked_channel_affinity_type_0_item_data in _ranked_channel_affinity_type_0:
+                    ranked_channel_affinity_type_0_item = (
+                        check_predictive_analytics_ranked_channel_affinity_type_0_item(
+                            ranked_channel_affinity_type_0_item_data
                         )
+                    )
 
-                        ranked_channel_affinity_type_0.append(ranked_channel_affinity_type_0_item)
+                    ranked_channel_affinity_type_0.append(ranked_channel_affinity_type_0_item)
 
-                    return ranked_channel_affinity_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            ranked_channel_affinity = _parse_ranked_channel_affinity(src_value__)
-
-            return ranked_channel_affinity
+                return ranked_channel_affinity_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "expected_date_of_next_order": ("expected_date_of_next_order", _decode_expected_date_of_next_order),
-                "ranked_channel_affinity": ("ranked_channel_affinity", _decode_ranked_channel_affinity),
+                "expected_date_of_next_order": ("expected_date_of_next_order", _parse_expected_date_of_next_order),
+                "ranked_channel_affinity": ("ranked_channel_affinity", _parse_ranked_channel_affinity),
             },
             copied={
                 "historic_clv": "historic_clv",
@@ -236,19 +229,3 @@ class PredictiveAnalytics(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

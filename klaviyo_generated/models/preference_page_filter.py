@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.preference_page_filter_field import PreferencePageFilterField, check_preference_page_filter_field
 from ..models.preference_page_filter_method import PreferencePageFilterMethod, check_preference_page_filter_method
 from ..types import UNSET, Unset
@@ -18,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PreferencePageFilter(LazyModel):
+class PreferencePageFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         field (PreferencePageFilterField):
@@ -75,32 +82,22 @@ class PreferencePageFilter(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.equals_string_filter import EqualsStringFilter  # noqa: PLC0415
 
-        def _decode_field(src_value__: Any) -> PreferencePageFilterField:
-            field = check_preference_page_filter_field(src_value__)
+        def _parse_filter(data: object) -> EqualsStringFilter | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_1 = EqualsStringFilter.from_dict(data)
 
-            return field
-
-        def _decode_method(src_value__: Any) -> PreferencePageFilterMethod:
-            method = check_preference_page_filter_method(src_value__)
-
-            return method
+                return filter_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_filter(src_value__: Any) -> EqualsStringFilter | None | Unset:
-            def _parse_filter(data: object) -> EqualsStringFilter | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_1 = EqualsStringFilter.from_dict(data)
-
-                    return filter_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             filter: EqualsStringFilter | None | Unset
             match src_value__:
                 case {"type": "string"}:
@@ -112,8 +109,8 @@ class PreferencePageFilter(LazyModel):
 
         return LazyTable(
             fields={
-                "field": ("field", _decode_field),
-                "method": ("method", _decode_method),
+                "field": ("field", check_preference_page_filter_field),
+                "method": ("method", check_preference_page_filter_method),
                 "filter": ("filter", _decode_filter),
             },
             copied={},
@@ -128,19 +125,3 @@ class PreferencePageFilter(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.price_drop_trigger_audience_item import (
     PriceDropTriggerAudienceItem,
     check_price_drop_trigger_audience_item,
@@ -29,7 +37,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PriceDropTrigger(LazyModel):
+class PriceDropTrigger(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (PriceDropTriggerType):
@@ -125,28 +133,18 @@ class PriceDropTrigger(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.price_drop_trigger_trigger_filter_type_0 import PriceDropTriggerTriggerFilterType0  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> PriceDropTriggerType:
-            type_ = check_price_drop_trigger_type(src_value__)
+        def _parse_trigger_filter(data: object) -> None | PriceDropTriggerTriggerFilterType0:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                trigger_filter_type_0 = PriceDropTriggerTriggerFilterType0.from_dict(data)
 
-            return type_
-
-        def _decode_trigger_filter(src_value__: Any) -> None | PriceDropTriggerTriggerFilterType0:
-            def _parse_trigger_filter(data: object) -> None | PriceDropTriggerTriggerFilterType0:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    trigger_filter_type_0 = PriceDropTriggerTriggerFilterType0.from_dict(data)
-
-                    return trigger_filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            trigger_filter = _parse_trigger_filter(src_value__)
-
-            return trigger_filter
+                return trigger_filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_audience(src_value__: Any) -> list[PriceDropTriggerAudienceItem]:
             audience = []
@@ -158,33 +156,13 @@ class PriceDropTrigger(LazyModel):
 
             return audience
 
-        def _decode_price_drop_amount_unit(src_value__: Any) -> PriceDropTriggerPriceDropAmountUnit | Unset:
-            _price_drop_amount_unit = src_value__
-            price_drop_amount_unit: PriceDropTriggerPriceDropAmountUnit | Unset
-            if isinstance(_price_drop_amount_unit, Unset):
-                price_drop_amount_unit = UNSET
-            else:
-                price_drop_amount_unit = check_price_drop_trigger_price_drop_amount_unit(_price_drop_amount_unit)
-
-            return price_drop_amount_unit
-
-        def _decode_currency_type(src_value__: Any) -> PriceDropTriggerCurrencyType | Unset:
-            _currency_type = src_value__
-            currency_type: PriceDropTriggerCurrencyType | Unset
-            if isinstance(_currency_type, Unset):
-                currency_type = UNSET
-            else:
-                currency_type = check_price_drop_trigger_currency_type(_currency_type)
-
-            return currency_type
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "trigger_filter": ("trigger_filter", _decode_trigger_filter),
+                "type_": ("type", check_price_drop_trigger_type),
+                "trigger_filter": ("trigger_filter", _parse_trigger_filter),
                 "audience": ("audience", _decode_audience),
-                "price_drop_amount_unit": ("price_drop_amount_unit", _decode_price_drop_amount_unit),
-                "currency_type": ("currency_type", _decode_currency_type),
+                "price_drop_amount_unit": ("price_drop_amount_unit", check_price_drop_trigger_price_drop_amount_unit),
+                "currency_type": ("currency_type", check_price_drop_trigger_currency_type),
             },
             copied={
                 "price_drop_amount_value": "price_drop_amount_value",
@@ -207,19 +185,3 @@ class PriceDropTrigger(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

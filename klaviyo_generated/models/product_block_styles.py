@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.product_block_styles_button_alignment import (
     ProductBlockStylesButtonAlignment,
     check_product_block_styles_button_alignment,
@@ -54,7 +59,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProductBlockStyles(LazyModel):
+class ProductBlockStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         block_background_color (None | str | Unset):
@@ -770,243 +775,184 @@ class ProductBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_button_alignment(src_value__: Any) -> None | ProductBlockStylesButtonAlignment | Unset:
-            def _parse_button_alignment(data: object) -> None | ProductBlockStylesButtonAlignment | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    button_alignment_type_1 = check_product_block_styles_button_alignment(data)
+        def _parse_button_alignment(data: object) -> None | ProductBlockStylesButtonAlignment | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                button_alignment_type_1 = check_product_block_styles_button_alignment(data)
 
-                    return button_alignment_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return button_alignment_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            button_alignment = _parse_button_alignment(src_value__)
+        def _parse_button_border_style(data: object) -> None | ProductBlockStylesButtonBorderStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                button_border_style_type_1 = check_product_block_styles_button_border_style(data)
 
-            return button_alignment
+                return button_border_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_button_border_style(src_value__: Any) -> None | ProductBlockStylesButtonBorderStyle | Unset:
-            def _parse_button_border_style(data: object) -> None | ProductBlockStylesButtonBorderStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    button_border_style_type_1 = check_product_block_styles_button_border_style(data)
+        def _parse_button_font_style(data: object) -> None | ProductBlockStylesButtonFontStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                button_font_style_type_1 = check_product_block_styles_button_font_style(data)
 
-                    return button_border_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return button_font_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            button_border_style = _parse_button_border_style(src_value__)
+        def _parse_description_font_style(data: object) -> None | ProductBlockStylesDescriptionFontStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                description_font_style_type_1 = check_product_block_styles_description_font_style(data)
 
-            return button_border_style
+                return description_font_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_button_font_style(src_value__: Any) -> None | ProductBlockStylesButtonFontStyle | Unset:
-            def _parse_button_font_style(data: object) -> None | ProductBlockStylesButtonFontStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    button_font_style_type_1 = check_product_block_styles_button_font_style(data)
+        def _parse_item_border_style(data: object) -> None | ProductBlockStylesItemBorderStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                item_border_style_type_1 = check_product_block_styles_item_border_style(data)
 
-                    return button_font_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return item_border_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            button_font_style = _parse_button_font_style(src_value__)
+        def _parse_item_text_alignment(data: object) -> None | ProductBlockStylesItemTextAlignment | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                item_text_alignment_type_1 = check_product_block_styles_item_text_alignment(data)
 
-            return button_font_style
+                return item_text_alignment_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_description_font_style(src_value__: Any) -> None | ProductBlockStylesDescriptionFontStyle | Unset:
-            def _parse_description_font_style(data: object) -> None | ProductBlockStylesDescriptionFontStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    description_font_style_type_1 = check_product_block_styles_description_font_style(data)
+        def _parse_layout(data: object) -> None | ProductBlockStylesLayout | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                layout_type_1 = check_product_block_styles_layout(data)
 
-                    return description_font_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return layout_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            description_font_style = _parse_description_font_style(src_value__)
+        def _parse_original_price_font_style(data: object) -> None | ProductBlockStylesOriginalPriceFontStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                original_price_font_style_type_1 = check_product_block_styles_original_price_font_style(data)
 
-            return description_font_style
+                return original_price_font_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_item_border_style(src_value__: Any) -> None | ProductBlockStylesItemBorderStyle | Unset:
-            def _parse_item_border_style(data: object) -> None | ProductBlockStylesItemBorderStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    item_border_style_type_1 = check_product_block_styles_item_border_style(data)
+        def _parse_price_font_style(data: object) -> None | ProductBlockStylesPriceFontStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                price_font_style_type_1 = check_product_block_styles_price_font_style(data)
 
-                    return item_border_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return price_font_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            item_border_style = _parse_item_border_style(src_value__)
+        def _parse_rating_font_style(data: object) -> None | ProductBlockStylesRatingFontStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                rating_font_style_type_1 = check_product_block_styles_rating_font_style(data)
 
-            return item_border_style
+                return rating_font_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_item_text_alignment(src_value__: Any) -> None | ProductBlockStylesItemTextAlignment | Unset:
-            def _parse_item_text_alignment(data: object) -> None | ProductBlockStylesItemTextAlignment | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    item_text_alignment_type_1 = check_product_block_styles_item_text_alignment(data)
+        def _parse_title_font_style(data: object) -> None | ProductBlockStylesTitleFontStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                title_font_style_type_1 = check_product_block_styles_title_font_style(data)
 
-                    return item_text_alignment_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            item_text_alignment = _parse_item_text_alignment(src_value__)
-
-            return item_text_alignment
-
-        def _decode_layout(src_value__: Any) -> None | ProductBlockStylesLayout | Unset:
-            def _parse_layout(data: object) -> None | ProductBlockStylesLayout | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    layout_type_1 = check_product_block_styles_layout(data)
-
-                    return layout_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            layout = _parse_layout(src_value__)
-
-            return layout
-
-        def _decode_original_price_font_style(
-            src_value__: Any,
-        ) -> None | ProductBlockStylesOriginalPriceFontStyle | Unset:
-            def _parse_original_price_font_style(
-                data: object,
-            ) -> None | ProductBlockStylesOriginalPriceFontStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    original_price_font_style_type_1 = check_product_block_styles_original_price_font_style(data)
-
-                    return original_price_font_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            original_price_font_style = _parse_original_price_font_style(src_value__)
-
-            return original_price_font_style
-
-        def _decode_price_font_style(src_value__: Any) -> None | ProductBlockStylesPriceFontStyle | Unset:
-            def _parse_price_font_style(data: object) -> None | ProductBlockStylesPriceFontStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    price_font_style_type_1 = check_product_block_styles_price_font_style(data)
-
-                    return price_font_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            price_font_style = _parse_price_font_style(src_value__)
-
-            return price_font_style
-
-        def _decode_rating_font_style(src_value__: Any) -> None | ProductBlockStylesRatingFontStyle | Unset:
-            def _parse_rating_font_style(data: object) -> None | ProductBlockStylesRatingFontStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    rating_font_style_type_1 = check_product_block_styles_rating_font_style(data)
-
-                    return rating_font_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            rating_font_style = _parse_rating_font_style(src_value__)
-
-            return rating_font_style
-
-        def _decode_title_font_style(src_value__: Any) -> None | ProductBlockStylesTitleFontStyle | Unset:
-            def _parse_title_font_style(data: object) -> None | ProductBlockStylesTitleFontStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    title_font_style_type_1 = check_product_block_styles_title_font_style(data)
-
-                    return title_font_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            title_font_style = _parse_title_font_style(src_value__)
-
-            return title_font_style
+                return title_font_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "button_alignment": ("button_alignment", _decode_button_alignment),
-                "button_border_style": ("button_border_style", _decode_button_border_style),
-                "button_font_style": ("button_font_style", _decode_button_font_style),
-                "description_font_style": ("description_font_style", _decode_description_font_style),
-                "item_border_style": ("item_border_style", _decode_item_border_style),
-                "item_text_alignment": ("item_text_alignment", _decode_item_text_alignment),
-                "layout": ("layout", _decode_layout),
-                "original_price_font_style": ("original_price_font_style", _decode_original_price_font_style),
-                "price_font_style": ("price_font_style", _decode_price_font_style),
-                "rating_font_style": ("rating_font_style", _decode_rating_font_style),
-                "title_font_style": ("title_font_style", _decode_title_font_style),
+                "button_alignment": ("button_alignment", _parse_button_alignment),
+                "button_border_style": ("button_border_style", _parse_button_border_style),
+                "button_font_style": ("button_font_style", _parse_button_font_style),
+                "description_font_style": ("description_font_style", _parse_description_font_style),
+                "item_border_style": ("item_border_style", _parse_item_border_style),
+                "item_text_alignment": ("item_text_alignment", _parse_item_text_alignment),
+                "layout": ("layout", _parse_layout),
+                "original_price_font_style": ("original_price_font_style", _parse_original_price_font_style),
+                "price_font_style": ("price_font_style", _parse_price_font_style),
+                "rating_font_style": ("rating_font_style", _parse_rating_font_style),
+                "title_font_style": ("title_font_style", _parse_title_font_style),
             },
             copied={
                 "block_background_color": "block_background_color",
@@ -1160,19 +1106,3 @@ class ProductBlockStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

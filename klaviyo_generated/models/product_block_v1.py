@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.product_block_v1_content_type import ProductBlockV1ContentType, check_product_block_v1_content_type
 from ..models.product_block_v1_type import ProductBlockV1Type, check_product_block_v1_type
 from ..types import UNSET, Unset
@@ -19,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProductBlockV1(LazyModel):
+class ProductBlockV1(LazyModel, AdditionalProperties):
     """
     Attributes:
         content_type (ProductBlockV1ContentType):
@@ -119,65 +126,45 @@ class ProductBlockV1(LazyModel):
         from ..models.product_block_data import ProductBlockData  # noqa: PLC0415
         from ..models.product_sub_block import ProductSubBlock  # noqa: PLC0415
 
-        def _decode_content_type(src_value__: Any) -> ProductBlockV1ContentType:
-            content_type = check_product_block_v1_content_type(src_value__)
+        def _parse_data(data: object) -> None | ProductBlockData:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                data_type_1 = ProductBlockData.from_dict(data)
 
-            return content_type
+                return data_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_type_(src_value__: Any) -> ProductBlockV1Type:
-            type_ = check_product_block_v1_type(src_value__)
+        def _parse_subblocks(data: object) -> list[ProductSubBlock] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                subblocks_type_0 = []
+                _subblocks_type_0 = data
+                for subblocks_type_0_item_data in _subblocks_type_0:
+                    subblocks_type_0_item = ProductSubBlock.from_dict(subblocks_type_0_item_data)
 
-            return type_
+                    subblocks_type_0.append(subblocks_type_0_item)
 
-        def _decode_data(src_value__: Any) -> None | ProductBlockData:
-            def _parse_data(data: object) -> None | ProductBlockData:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    data_type_1 = ProductBlockData.from_dict(data)
-
-                    return data_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            data = _parse_data(src_value__)
-
-            return data
-
-        def _decode_subblocks(src_value__: Any) -> list[ProductSubBlock] | None | Unset:
-            def _parse_subblocks(data: object) -> list[ProductSubBlock] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    subblocks_type_0 = []
-                    _subblocks_type_0 = data
-                    for subblocks_type_0_item_data in _subblocks_type_0:
-                        subblocks_type_0_item = ProductSubBlock.from_dict(subblocks_type_0_item_data)
-
-                        subblocks_type_0.append(subblocks_type_0_item)
-
-                    return subblocks_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            subblocks = _parse_subblocks(src_value__)
-
-            return subblocks
+                return subblocks_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "content_type": ("content_type", _decode_content_type),
-                "type_": ("type", _decode_type_),
-                "data": ("data", _decode_data),
-                "subblocks": ("subblocks", _decode_subblocks),
+                "content_type": ("content_type", check_product_block_v1_content_type),
+                "type_": ("type", check_product_block_v1_type),
+                "data": ("data", _parse_data),
+                "subblocks": ("subblocks", _parse_subblocks),
             },
             copied={
                 "id": "id",
@@ -200,19 +187,3 @@ class ProductBlockV1(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

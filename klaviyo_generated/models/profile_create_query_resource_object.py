@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_enum import ProfileEnum, check_profile_enum
 
 if TYPE_CHECKING:
@@ -16,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileCreateQueryResourceObject(LazyModel):
+class ProfileCreateQueryResourceObject(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfileEnum):
@@ -59,20 +66,10 @@ class ProfileCreateQueryResourceObject(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.profile_create_query_resource_object_attributes import ProfileCreateQueryResourceObjectAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfileEnum:
-            type_ = check_profile_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ProfileCreateQueryResourceObjectAttributes:
-            attributes = ProfileCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_profile_enum),
+                "attributes": ("attributes", ProfileCreateQueryResourceObjectAttributes.from_dict),
             },
             copied={},
             known=(
@@ -85,19 +82,3 @@ class ProfileCreateQueryResourceObject(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

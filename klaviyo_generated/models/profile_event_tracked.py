@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_event_tracked_type import ProfileEventTrackedType, check_profile_event_tracked_type
 from ..types import UNSET, Unset
 
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileEventTracked(LazyModel):
+class ProfileEventTracked(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfileEventTrackedType):
@@ -69,20 +76,10 @@ class ProfileEventTracked(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.profile_event_tracked_properties import ProfileEventTrackedProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfileEventTrackedType:
-            type_ = check_profile_event_tracked_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> ProfileEventTrackedProperties:
-            properties = ProfileEventTrackedProperties.from_dict(src_value__)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_profile_event_tracked_type),
+                "properties": ("properties", ProfileEventTrackedProperties.from_dict),
             },
             copied={
                 "id": "id",
@@ -98,19 +95,3 @@ class ProfileEventTracked(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

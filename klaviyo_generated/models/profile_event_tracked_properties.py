@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,7 +21,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileEventTrackedProperties(LazyModel):
+class ProfileEventTrackedProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         metric (None | str | Unset):  Default: ''.
@@ -69,34 +74,29 @@ class ProfileEventTrackedProperties(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.property_filter import PropertyFilter  # noqa: PLC0415
 
-        def _decode_property_filters(src_value__: Any) -> list[PropertyFilter] | None | Unset:
-            def _parse_property_filters(data: object) -> list[PropertyFilter] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    property_filters_type_0 = []
-                    _property_filters_type_0 = data
-                    for property_filters_type_0_item_data in _property_filters_type_0:
-                        property_filters_type_0_item = PropertyFilter.from_dict(property_filters_type_0_item_data)
+        def _parse_property_filters(data: object) -> list[PropertyFilter] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                property_filters_type_0 = []
+                _property_filters_type_0 = data
+                for property_filters_type_0_item_data in _property_filters_type_0:
+                    property_filters_type_0_item = PropertyFilter.from_dict(property_filters_type_0_item_data)
 
-                        property_filters_type_0.append(property_filters_type_0_item)
+                    property_filters_type_0.append(property_filters_type_0_item)
 
-                    return property_filters_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            property_filters = _parse_property_filters(src_value__)
-
-            return property_filters
+                return property_filters_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "property_filters": ("property_filters", _decode_property_filters),
+                "property_filters": ("property_filters", _parse_property_filters),
             },
             copied={
                 "metric": "metric",
@@ -108,19 +108,3 @@ class ProfileEventTrackedProperties(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

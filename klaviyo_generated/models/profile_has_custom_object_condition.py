@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_has_custom_object_condition_type import (
     ProfileHasCustomObjectConditionType,
     check_profile_has_custom_object_condition_type,
@@ -20,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileHasCustomObjectCondition(LazyModel):
+class ProfileHasCustomObjectCondition(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfileHasCustomObjectConditionType):
@@ -93,16 +101,6 @@ class ProfileHasCustomObjectCondition(LazyModel):
         from ..models.integer_filter import IntegerFilter  # noqa: PLC0415
         from ..models.profile_has_custom_object_filter import ProfileHasCustomObjectFilter  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfileHasCustomObjectConditionType:
-            type_ = check_profile_has_custom_object_condition_type(src_value__)
-
-            return type_
-
-        def _decode_filter(src_value__: Any) -> IntegerFilter:
-            filter = IntegerFilter.from_dict(src_value__)
-
-            return filter
-
         def _decode_filters(src_value__: Any) -> list[ProfileHasCustomObjectFilter]:
             filters = []
             _filters = src_value__
@@ -115,8 +113,8 @@ class ProfileHasCustomObjectCondition(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "filter": ("filter", _decode_filter),
+                "type_": ("type", check_profile_has_custom_object_condition_type),
+                "filter": ("filter", IntegerFilter.from_dict),
                 "filters": ("filters", _decode_filters),
             },
             copied={
@@ -139,19 +137,3 @@ class ProfileHasCustomObjectCondition(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_has_group_membership_condition_type import (
     ProfileHasGroupMembershipConditionType,
     check_profile_has_group_membership_condition_type,
@@ -23,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileHasGroupMembershipCondition(LazyModel):
+class ProfileHasGroupMembershipCondition(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfileHasGroupMembershipConditionType):
@@ -104,11 +111,6 @@ class ProfileHasGroupMembershipCondition(LazyModel):
         from ..models.static_date_filter import StaticDateFilter  # noqa: PLC0415
         from ..models.static_date_range_filter import StaticDateRangeFilter  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfileHasGroupMembershipConditionType:
-            type_ = check_profile_has_group_membership_condition_type(src_value__)
-
-            return type_
-
         def _decode_is_member(src_value__: Any) -> Literal[True]:
             is_member = cast(Literal[True], src_value__)
             if is_member != True and strict_enums():
@@ -120,6 +122,54 @@ class ProfileHasGroupMembershipCondition(LazyModel):
 
             return group_ids
 
+        def _parse_timeframe_filter(
+            data: object,
+        ) -> (
+            None
+            | RelativeDateOperatorBaseRelativeDateFilter
+            | RelativeDateRangeFilter
+            | StaticDateFilter
+            | StaticDateRangeFilter
+            | Unset
+        ):
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                timeframe_filter_type_0 = StaticDateFilter.from_dict(data)
+
+                return timeframe_filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                timeframe_filter_type_1 = StaticDateRangeFilter.from_dict(data)
+
+                return timeframe_filter_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                timeframe_filter_type_2 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
+
+                return timeframe_filter_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                timeframe_filter_type_3 = RelativeDateRangeFilter.from_dict(data)
+
+                return timeframe_filter_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_timeframe_filter(
             src_value__: Any,
         ) -> (
@@ -130,61 +180,13 @@ class ProfileHasGroupMembershipCondition(LazyModel):
             | StaticDateRangeFilter
             | Unset
         ):
-            def _parse_timeframe_filter(
-                data: object,
-            ) -> (
-                None
-                | RelativeDateOperatorBaseRelativeDateFilter
-                | RelativeDateRangeFilter
-                | StaticDateFilter
-                | StaticDateRangeFilter
-                | Unset
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    timeframe_filter_type_0 = StaticDateFilter.from_dict(data)
-
-                    return timeframe_filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    timeframe_filter_type_1 = StaticDateRangeFilter.from_dict(data)
-
-                    return timeframe_filter_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    timeframe_filter_type_2 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
-
-                    return timeframe_filter_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    timeframe_filter_type_3 = RelativeDateRangeFilter.from_dict(data)
-
-                    return timeframe_filter_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             timeframe_filter = parse_union(_parse_timeframe_filter, src_value__)
 
             return timeframe_filter
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_profile_has_group_membership_condition_type),
                 "is_member": ("is_member", _decode_is_member),
                 "group_ids": ("group_ids", _decode_group_ids),
                 "timeframe_filter": ("timeframe_filter", _decode_timeframe_filter),
@@ -203,19 +205,3 @@ class ProfileHasGroupMembershipCondition(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

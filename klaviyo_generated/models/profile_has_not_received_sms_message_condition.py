@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_has_not_received_sms_message_condition_type import (
     ProfileHasNotReceivedSmsMessageConditionType,
     check_profile_has_not_received_sms_message_condition_type,
@@ -21,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileHasNotReceivedSmsMessageCondition(LazyModel):
+class ProfileHasNotReceivedSmsMessageCondition(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfileHasNotReceivedSmsMessageConditionType):
@@ -71,34 +78,29 @@ class ProfileHasNotReceivedSmsMessageCondition(LazyModel):
         from ..models.alltime_date_filter import AlltimeDateFilter  # noqa: PLC0415
         from ..models.in_the_last_base_relative_date_filter import InTheLastBaseRelativeDateFilter  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfileHasNotReceivedSmsMessageConditionType:
-            type_ = check_profile_has_not_received_sms_message_condition_type(src_value__)
-
-            return type_
-
-        def _decode_timeframe_filter(src_value__: Any) -> AlltimeDateFilter | InTheLastBaseRelativeDateFilter:
-            def _parse_timeframe_filter(data: object) -> AlltimeDateFilter | InTheLastBaseRelativeDateFilter:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    timeframe_filter_type_0 = AlltimeDateFilter.from_dict(data)
-
-                    return timeframe_filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_timeframe_filter(data: object) -> AlltimeDateFilter | InTheLastBaseRelativeDateFilter:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                timeframe_filter_type_1 = InTheLastBaseRelativeDateFilter.from_dict(data)
+                timeframe_filter_type_0 = AlltimeDateFilter.from_dict(data)
 
-                return timeframe_filter_type_1
+                return timeframe_filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            timeframe_filter_type_1 = InTheLastBaseRelativeDateFilter.from_dict(data)
 
+            return timeframe_filter_type_1
+
+        def _decode_timeframe_filter(src_value__: Any) -> AlltimeDateFilter | InTheLastBaseRelativeDateFilter:
             timeframe_filter = parse_union(_parse_timeframe_filter, src_value__)
 
             return timeframe_filter
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_profile_has_not_received_sms_message_condition_type),
                 "timeframe_filter": ("timeframe_filter", _decode_timeframe_filter),
             },
             copied={},
@@ -112,19 +114,3 @@ class ProfileHasNotReceivedSmsMessageCondition(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_bulk_import_job_enum import ProfileBulkImportJobEnum, check_profile_bulk_import_job_enum
 from ..types import UNSET, Unset
 
@@ -23,7 +31,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileImportJobResponseObjectResource(LazyModel):
+class ProfileImportJobResponseObjectResource(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfileBulkImportJobEnum):
@@ -97,37 +105,12 @@ class ProfileImportJobResponseObjectResource(LazyModel):
             ProfileImportJobResponseObjectResourceRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ProfileBulkImportJobEnum:
-            type_ = check_profile_bulk_import_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ProfileImportJobResponseObjectResourceAttributes:
-            attributes = ProfileImportJobResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> ProfileImportJobResponseObjectResourceRelationships | Unset:
-            _relationships = src_value__
-            relationships: ProfileImportJobResponseObjectResourceRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = ProfileImportJobResponseObjectResourceRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_profile_bulk_import_job_enum),
+                "attributes": ("attributes", ProfileImportJobResponseObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", ProfileImportJobResponseObjectResourceRelationships.from_dict),
             },
             copied={
                 "id": "id",
@@ -147,19 +130,3 @@ class ProfileImportJobResponseObjectResource(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_import_job_response_object_resource_attributes_status import (
     ProfileImportJobResponseObjectResourceAttributesStatus,
     check_profile_import_job_response_object_resource_attributes_status,
@@ -19,7 +27,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileImportJobResponseObjectResourceAttributes(LazyModel):
+class ProfileImportJobResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         status (ProfileImportJobResponseObjectResourceAttributesStatus): Status of the asynchronous job. Example:
@@ -141,83 +149,58 @@ class ProfileImportJobResponseObjectResourceAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_status(src_value__: Any) -> ProfileImportJobResponseObjectResourceAttributesStatus:
-            status = check_profile_import_job_response_object_resource_attributes_status(src_value__)
+        def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                completed_at_type_0 = parse_datetime(data)
 
-            return status
+                return completed_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_created_at(src_value__: Any) -> datetime.datetime:
-            created_at = parse_datetime(src_value__)
+        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = parse_datetime(data)
 
-            return created_at
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_completed_at(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    completed_at_type_0 = parse_datetime(data)
+        def _parse_started_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                started_at_type_0 = parse_datetime(data)
 
-                    return completed_at_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            completed_at = _parse_completed_at(src_value__)
-
-            return completed_at
-
-        def _decode_expires_at(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    expires_at_type_0 = parse_datetime(data)
-
-                    return expires_at_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            expires_at = _parse_expires_at(src_value__)
-
-            return expires_at
-
-        def _decode_started_at(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_started_at(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    started_at_type_0 = parse_datetime(data)
-
-                    return started_at_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            started_at = _parse_started_at(src_value__)
-
-            return started_at
+                return started_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "status": ("status", _decode_status),
-                "created_at": ("created_at", _decode_created_at),
-                "completed_at": ("completed_at", _decode_completed_at),
-                "expires_at": ("expires_at", _decode_expires_at),
-                "started_at": ("started_at", _decode_started_at),
+                "status": ("status", check_profile_import_job_response_object_resource_attributes_status),
+                "created_at": ("created_at", parse_datetime),
+                "completed_at": ("completed_at", _parse_completed_at),
+                "expires_at": ("expires_at", _parse_expires_at),
+                "started_at": ("started_at", _parse_started_at),
             },
             copied={
                 "total_count": "total_count",
@@ -241,19 +224,3 @@ class ProfileImportJobResponseObjectResourceAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

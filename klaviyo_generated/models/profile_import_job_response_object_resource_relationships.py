@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -24,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileImportJobResponseObjectResourceRelationships(LazyModel):
+class ProfileImportJobResponseObjectResourceRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         lists (ProfileImportJobResponseObjectResourceRelationshipsLists | Unset):
@@ -82,45 +87,14 @@ class ProfileImportJobResponseObjectResourceRelationships(LazyModel):
             ProfileImportJobResponseObjectResourceRelationshipsProfiles,  # noqa: PLC0415
         )
 
-        def _decode_lists(src_value__: Any) -> ProfileImportJobResponseObjectResourceRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: ProfileImportJobResponseObjectResourceRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = ProfileImportJobResponseObjectResourceRelationshipsLists.from_dict(_lists)
-
-            return lists
-
-        def _decode_profiles(src_value__: Any) -> ProfileImportJobResponseObjectResourceRelationshipsProfiles | Unset:
-            _profiles = src_value__
-            profiles: ProfileImportJobResponseObjectResourceRelationshipsProfiles | Unset
-            if isinstance(_profiles, Unset):
-                profiles = UNSET
-            else:
-                profiles = ProfileImportJobResponseObjectResourceRelationshipsProfiles.from_dict(_profiles)
-
-            return profiles
-
-        def _decode_import_errors(
-            src_value__: Any,
-        ) -> ProfileImportJobResponseObjectResourceRelationshipsImportErrors | Unset:
-            _import_errors = src_value__
-            import_errors: ProfileImportJobResponseObjectResourceRelationshipsImportErrors | Unset
-            if isinstance(_import_errors, Unset):
-                import_errors = UNSET
-            else:
-                import_errors = ProfileImportJobResponseObjectResourceRelationshipsImportErrors.from_dict(
-                    _import_errors
-                )
-
-            return import_errors
-
         return LazyTable(
             fields={
-                "lists": ("lists", _decode_lists),
-                "profiles": ("profiles", _decode_profiles),
-                "import_errors": ("import-errors", _decode_import_errors),
+                "lists": ("lists", ProfileImportJobResponseObjectResourceRelationshipsLists.from_dict),
+                "profiles": ("profiles", ProfileImportJobResponseObjectResourceRelationshipsProfiles.from_dict),
+                "import_errors": (
+                    "import-errors",
+                    ProfileImportJobResponseObjectResourceRelationshipsImportErrors.from_dict,
+                ),
             },
             copied={},
             known=(
@@ -131,19 +105,3 @@ class ProfileImportJobResponseObjectResourceRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

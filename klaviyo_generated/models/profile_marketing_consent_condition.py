@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_marketing_consent_condition_type import (
     ProfileMarketingConsentConditionType,
     check_profile_marketing_consent_condition_type,
@@ -25,7 +32,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileMarketingConsentCondition(LazyModel):
+class ProfileMarketingConsentCondition(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfileMarketingConsentConditionType):
@@ -92,10 +99,61 @@ class ProfileMarketingConsentCondition(LazyModel):
         from ..models.no_push_marketing_consent import NoPushMarketingConsent  # noqa: PLC0415
         from ..models.no_sms_marketing_consent import NoSMSMarketingConsent  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfileMarketingConsentConditionType:
-            type_ = check_profile_marketing_consent_condition_type(src_value__)
+        def _parse_consent(
+            data: object,
+        ) -> (
+            HasEmailMarketingConsent
+            | HasPushMarketingConsent
+            | HasSMSMarketingConsent
+            | NoEmailMarketingConsent
+            | NoPushMarketingConsent
+            | NoSMSMarketingConsent
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                consent_type_0 = HasEmailMarketingConsent.from_dict(data)
 
-            return type_
+                return consent_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                consent_type_1 = NoEmailMarketingConsent.from_dict(data)
+
+                return consent_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                consent_type_2 = HasSMSMarketingConsent.from_dict(data)
+
+                return consent_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                consent_type_3 = NoSMSMarketingConsent.from_dict(data)
+
+                return consent_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                consent_type_4 = HasPushMarketingConsent.from_dict(data)
+
+                return consent_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            consent_type_5 = NoPushMarketingConsent.from_dict(data)
+
+            return consent_type_5
 
         def _decode_consent(
             src_value__: Any,
@@ -107,69 +165,13 @@ class ProfileMarketingConsentCondition(LazyModel):
             | NoPushMarketingConsent
             | NoSMSMarketingConsent
         ):
-            def _parse_consent(
-                data: object,
-            ) -> (
-                HasEmailMarketingConsent
-                | HasPushMarketingConsent
-                | HasSMSMarketingConsent
-                | NoEmailMarketingConsent
-                | NoPushMarketingConsent
-                | NoSMSMarketingConsent
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    consent_type_0 = HasEmailMarketingConsent.from_dict(data)
-
-                    return consent_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    consent_type_1 = NoEmailMarketingConsent.from_dict(data)
-
-                    return consent_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    consent_type_2 = HasSMSMarketingConsent.from_dict(data)
-
-                    return consent_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    consent_type_3 = NoSMSMarketingConsent.from_dict(data)
-
-                    return consent_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    consent_type_4 = HasPushMarketingConsent.from_dict(data)
-
-                    return consent_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                consent_type_5 = NoPushMarketingConsent.from_dict(data)
-
-                return consent_type_5
-
             consent = parse_union(_parse_consent, src_value__)
 
             return consent
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_profile_marketing_consent_condition_type),
                 "consent": ("consent", _decode_consent),
             },
             copied={},
@@ -183,19 +185,3 @@ class ProfileMarketingConsentCondition(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_merge_enum import ProfileMergeEnum, check_profile_merge_enum
 
 if TYPE_CHECKING:
@@ -16,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileMergeQueryResourceObject(LazyModel):
+class ProfileMergeQueryResourceObject(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfileMergeEnum):
@@ -72,20 +80,10 @@ class ProfileMergeQueryResourceObject(LazyModel):
             ProfileMergeQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ProfileMergeEnum:
-            type_ = check_profile_merge_enum(src_value__)
-
-            return type_
-
-        def _decode_relationships(src_value__: Any) -> ProfileMergeQueryResourceObjectRelationships:
-            relationships = ProfileMergeQueryResourceObjectRelationships.from_dict(src_value__)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_profile_merge_enum),
+                "relationships": ("relationships", ProfileMergeQueryResourceObjectRelationships.from_dict),
             },
             copied={
                 "id": "id",
@@ -102,19 +100,3 @@ class ProfileMergeQueryResourceObject(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

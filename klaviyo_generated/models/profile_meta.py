@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,7 +22,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileMeta(LazyModel):
+class ProfileMeta(LazyModel, AdditionalProperties):
     """
     Attributes:
         patch_properties (None | ProfileMetaPatchProperties | Unset): Specify one or more patch operations to apply to
@@ -75,50 +80,40 @@ class ProfileMeta(LazyModel):
         from ..models.patch_identifiers import PatchIdentifiers  # noqa: PLC0415
         from ..models.profile_meta_patch_properties import ProfileMetaPatchProperties  # noqa: PLC0415
 
-        def _decode_patch_properties(src_value__: Any) -> None | ProfileMetaPatchProperties | Unset:
-            def _parse_patch_properties(data: object) -> None | ProfileMetaPatchProperties | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    patch_properties_type_1 = ProfileMetaPatchProperties.from_dict(data)
+        def _parse_patch_properties(data: object) -> None | ProfileMetaPatchProperties | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                patch_properties_type_1 = ProfileMetaPatchProperties.from_dict(data)
 
-                    return patch_properties_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return patch_properties_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            patch_properties = _parse_patch_properties(src_value__)
+        def _parse_patch_identifiers(data: object) -> None | PatchIdentifiers | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                patch_identifiers_type_1 = PatchIdentifiers.from_dict(data)
 
-            return patch_properties
-
-        def _decode_patch_identifiers(src_value__: Any) -> None | PatchIdentifiers | Unset:
-            def _parse_patch_identifiers(data: object) -> None | PatchIdentifiers | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    patch_identifiers_type_1 = PatchIdentifiers.from_dict(data)
-
-                    return patch_identifiers_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            patch_identifiers = _parse_patch_identifiers(src_value__)
-
-            return patch_identifiers
+                return patch_identifiers_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "patch_properties": ("patch_properties", _decode_patch_properties),
-                "patch_identifiers": ("patch_identifiers", _decode_patch_identifiers),
+                "patch_properties": ("patch_properties", _parse_patch_properties),
+                "patch_identifiers": ("patch_identifiers", _parse_patch_identifiers),
             },
             copied={},
             known=(
@@ -128,19 +123,3 @@ class ProfileMeta(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -17,7 +22,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileMetaPatchProperties(LazyModel):
+class ProfileMetaPatchProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         append (None | ProfileMetaPatchPropertiesAppendType0 | Unset): Append a simple value or values to this property
@@ -90,72 +95,62 @@ class ProfileMetaPatchProperties(LazyModel):
         from ..models.profile_meta_patch_properties_append_type_0 import ProfileMetaPatchPropertiesAppendType0  # noqa: PLC0415
         from ..models.profile_meta_patch_properties_unappend_type_0 import ProfileMetaPatchPropertiesUnappendType0  # noqa: PLC0415
 
-        def _decode_append(src_value__: Any) -> None | ProfileMetaPatchPropertiesAppendType0 | Unset:
-            def _parse_append(data: object) -> None | ProfileMetaPatchPropertiesAppendType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    append_type_0 = ProfileMetaPatchPropertiesAppendType0.from_dict(data)
+        def _parse_append(data: object) -> None | ProfileMetaPatchPropertiesAppendType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                append_type_0 = ProfileMetaPatchPropertiesAppendType0.from_dict(data)
 
-                    return append_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return append_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            append = _parse_append(src_value__)
+        def _parse_unappend(data: object) -> None | ProfileMetaPatchPropertiesUnappendType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                unappend_type_0 = ProfileMetaPatchPropertiesUnappendType0.from_dict(data)
 
-            return append
+                return unappend_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_unappend(src_value__: Any) -> None | ProfileMetaPatchPropertiesUnappendType0 | Unset:
-            def _parse_unappend(data: object) -> None | ProfileMetaPatchPropertiesUnappendType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    unappend_type_0 = ProfileMetaPatchPropertiesUnappendType0.from_dict(data)
+        def _parse_unset(data: object) -> list[str] | None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                unset_type_1 = cast(list[str], data)
 
-                    return unappend_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            unappend = _parse_unappend(src_value__)
-
-            return unappend
+                return unset_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if isinstance(data, str):
+                return data
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_unset(src_value__: Any) -> list[str] | None | str | Unset:
-            def _parse_unset(data: object) -> list[str] | None | str | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    unset_type_1 = cast(list[str], data)
-
-                    return unset_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if isinstance(data, str):
-                    return data
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             unset = parse_union(_parse_unset, src_value__)
 
             return unset
 
         return LazyTable(
             fields={
-                "append": ("append", _decode_append),
-                "unappend": ("unappend", _decode_unappend),
+                "append": ("append", _parse_append),
+                "unappend": ("unappend", _parse_unappend),
                 "unset": ("unset", _decode_unset),
             },
             copied={},
@@ -167,19 +162,3 @@ class ProfileMetaPatchProperties(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -23,7 +31,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileMetricPropertyFilter(LazyModel):
+class ProfileMetricPropertyFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         property_ (str):
@@ -108,6 +116,90 @@ class ProfileMetricPropertyFilter(LazyModel):
         from ..models.string_array_operator_string_array_filter import StringArrayOperatorStringArrayFilter  # noqa: PLC0415
         from ..models.string_operator_string_filter import StringOperatorStringFilter  # noqa: PLC0415
 
+        def _parse_filter(
+            data: object,
+        ) -> (
+            BooleanFilter
+            | ExistenceOperatorExistenceFilter
+            | ListLengthFilter
+            | ListSetFilter
+            | ListSubstringFilter
+            | None
+            | NumericOperatorNumericFilter
+            | StringArrayOperatorStringArrayFilter
+            | StringOperatorStringFilter
+            | Unset
+        ):
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_0 = StringOperatorStringFilter.from_dict(data)
+
+                return filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_1 = StringArrayOperatorStringArrayFilter.from_dict(data)
+
+                return filter_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_2 = ExistenceOperatorExistenceFilter.from_dict(data)
+
+                return filter_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_3 = ListSetFilter.from_dict(data)
+
+                return filter_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_4 = ListLengthFilter.from_dict(data)
+
+                return filter_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_5 = ListSubstringFilter.from_dict(data)
+
+                return filter_type_5
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_6 = BooleanFilter.from_dict(data)
+
+                return filter_type_6
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_7 = NumericOperatorNumericFilter.from_dict(data)
+
+                return filter_type_7
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_filter(
             src_value__: Any,
         ) -> (
@@ -122,90 +214,6 @@ class ProfileMetricPropertyFilter(LazyModel):
             | StringOperatorStringFilter
             | Unset
         ):
-            def _parse_filter(
-                data: object,
-            ) -> (
-                BooleanFilter
-                | ExistenceOperatorExistenceFilter
-                | ListLengthFilter
-                | ListSetFilter
-                | ListSubstringFilter
-                | None
-                | NumericOperatorNumericFilter
-                | StringArrayOperatorStringArrayFilter
-                | StringOperatorStringFilter
-                | Unset
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_0 = StringOperatorStringFilter.from_dict(data)
-
-                    return filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_1 = StringArrayOperatorStringArrayFilter.from_dict(data)
-
-                    return filter_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_2 = ExistenceOperatorExistenceFilter.from_dict(data)
-
-                    return filter_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_3 = ListSetFilter.from_dict(data)
-
-                    return filter_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_4 = ListLengthFilter.from_dict(data)
-
-                    return filter_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_5 = ListSubstringFilter.from_dict(data)
-
-                    return filter_type_5
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_6 = BooleanFilter.from_dict(data)
-
-                    return filter_type_6
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_7 = NumericOperatorNumericFilter.from_dict(data)
-
-                    return filter_type_7
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             filter: (
                 BooleanFilter
                 | ExistenceOperatorExistenceFilter
@@ -244,19 +252,3 @@ class ProfileMetricPropertyFilter(LazyModel):
             required=("property",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

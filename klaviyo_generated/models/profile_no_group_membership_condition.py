@@ -8,7 +8,14 @@ from typing import Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_no_group_membership_condition_type import (
     ProfileNoGroupMembershipConditionType,
     check_profile_no_group_membership_condition_type,
@@ -17,7 +24,7 @@ from ..types import strict_enums
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileNoGroupMembershipCondition(LazyModel):
+class ProfileNoGroupMembershipCondition(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfileNoGroupMembershipConditionType):
@@ -67,11 +74,6 @@ class ProfileNoGroupMembershipCondition(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ProfileNoGroupMembershipConditionType:
-            type_ = check_profile_no_group_membership_condition_type(src_value__)
-
-            return type_
-
         def _decode_is_member(src_value__: Any) -> Literal[False]:
             is_member = cast(Literal[False], src_value__)
             if is_member != False and strict_enums():
@@ -85,7 +87,7 @@ class ProfileNoGroupMembershipCondition(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_profile_no_group_membership_condition_type),
                 "is_member": ("is_member", _decode_is_member),
                 "group_ids": ("group_ids", _decode_group_ids),
             },
@@ -102,19 +104,3 @@ class ProfileNoGroupMembershipCondition(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_operation_delete_operator import (
     ProfileOperationDeleteOperator,
     check_profile_operation_delete_operator,
@@ -16,7 +24,7 @@ from ..models.profile_operation_delete_operator import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileOperationDelete(LazyModel):
+class ProfileOperationDelete(LazyModel, AdditionalProperties):
     """
     Attributes:
         operator (ProfileOperationDeleteOperator): The type of operation to perform on a profile property.
@@ -63,14 +71,9 @@ class ProfileOperationDelete(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_operator(src_value__: Any) -> ProfileOperationDeleteOperator:
-            operator = check_profile_operation_delete_operator(src_value__)
-
-            return operator
-
         return LazyTable(
             fields={
-                "operator": ("operator", _decode_operator),
+                "operator": ("operator", check_profile_operation_delete_operator),
             },
             copied={
                 "property_key": "property_key",
@@ -85,19 +88,3 @@ class ProfileOperationDelete(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -9,7 +9,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_operation_update_or_create_date_operator import (
     ProfileOperationUpdateOrCreateDateOperator,
     check_profile_operation_update_or_create_date_operator,
@@ -26,7 +34,7 @@ from ..types import parse_union
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileOperationUpdateOrCreateDate(LazyModel):
+class ProfileOperationUpdateOrCreateDate(LazyModel, AdditionalProperties):
     """
     Attributes:
         operator (ProfileOperationUpdateOrCreateDateOperator): The type of operation to perform on a profile property.
@@ -91,44 +99,32 @@ class ProfileOperationUpdateOrCreateDate(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_operator(src_value__: Any) -> ProfileOperationUpdateOrCreateDateOperator:
-            operator = check_profile_operation_update_or_create_date_operator(src_value__)
+        def _parse_property_value(data: object) -> datetime.date | ProfileOperationUpdateOrCreateDatePropertyValueType1:
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                property_value_type_0 = datetime.date.fromisoformat(data)
 
-            return operator
+                return property_value_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, str):
+                raise TypeError()
+            property_value_type_1 = check_profile_operation_update_or_create_date_property_value_type_1(data)
 
-        def _decode_property_type(src_value__: Any) -> ProfileOperationUpdateOrCreateDatePropertyType:
-            property_type = check_profile_operation_update_or_create_date_property_type(src_value__)
-
-            return property_type
+            return property_value_type_1
 
         def _decode_property_value(
             src_value__: Any,
         ) -> datetime.date | ProfileOperationUpdateOrCreateDatePropertyValueType1:
-            def _parse_property_value(
-                data: object,
-            ) -> datetime.date | ProfileOperationUpdateOrCreateDatePropertyValueType1:
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    property_value_type_0 = datetime.date.fromisoformat(data)
-
-                    return property_value_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, str):
-                    raise TypeError()
-                property_value_type_1 = check_profile_operation_update_or_create_date_property_value_type_1(data)
-
-                return property_value_type_1
-
             property_value = parse_union(_parse_property_value, src_value__)
 
             return property_value
 
         return LazyTable(
             fields={
-                "operator": ("operator", _decode_operator),
-                "property_type": ("property_type", _decode_property_type),
+                "operator": ("operator", check_profile_operation_update_or_create_date_operator),
+                "property_type": ("property_type", check_profile_operation_update_or_create_date_property_type),
                 "property_value": ("property_value", _decode_property_value),
             },
             copied={
@@ -148,19 +144,3 @@ class ProfileOperationUpdateOrCreateDate(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_operation_update_or_create_list_operator import (
     ProfileOperationUpdateOrCreateListOperator,
     check_profile_operation_update_or_create_list_operator,
@@ -25,7 +33,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileOperationUpdateOrCreateList(LazyModel):
+class ProfileOperationUpdateOrCreateList(LazyModel, AdditionalProperties):
     """
     Attributes:
         operator (ProfileOperationUpdateOrCreateListOperator): The type of operation to perform on a profile property.
@@ -94,45 +102,28 @@ class ProfileOperationUpdateOrCreateList(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_operator(src_value__: Any) -> ProfileOperationUpdateOrCreateListOperator:
-            operator = check_profile_operation_update_or_create_list_operator(src_value__)
-
-            return operator
-
-        def _decode_property_type(src_value__: Any) -> ProfileOperationUpdateOrCreateListPropertyType:
-            property_type = check_profile_operation_update_or_create_list_property_type(src_value__)
-
-            return property_type
-
-        def _decode_property_operation(
-            src_value__: Any,
+        def _parse_property_operation(
+            data: object,
         ) -> None | ProfileOperationUpdateOrCreateListPropertyOperation | Unset:
-            def _parse_property_operation(
-                data: object,
-            ) -> None | ProfileOperationUpdateOrCreateListPropertyOperation | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    property_operation_type_1 = check_profile_operation_update_or_create_list_property_operation(data)
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                property_operation_type_1 = check_profile_operation_update_or_create_list_property_operation(data)
 
-                    return property_operation_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            property_operation = _parse_property_operation(src_value__)
-
-            return property_operation
+                return property_operation_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "operator": ("operator", _decode_operator),
-                "property_type": ("property_type", _decode_property_type),
-                "property_operation": ("property_operation", _decode_property_operation),
+                "operator": ("operator", check_profile_operation_update_or_create_list_operator),
+                "property_type": ("property_type", check_profile_operation_update_or_create_list_property_type),
+                "property_operation": ("property_operation", _parse_property_operation),
             },
             copied={
                 "property_key": "property_key",
@@ -153,19 +144,3 @@ class ProfileOperationUpdateOrCreateList(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

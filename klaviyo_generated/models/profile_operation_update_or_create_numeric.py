@@ -8,7 +8,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_operation_update_or_create_numeric_operator import (
     ProfileOperationUpdateOrCreateNumericOperator,
     check_profile_operation_update_or_create_numeric_operator,
@@ -20,7 +28,7 @@ from ..models.profile_operation_update_or_create_numeric_property_type import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileOperationUpdateOrCreateNumeric(LazyModel):
+class ProfileOperationUpdateOrCreateNumeric(LazyModel, AdditionalProperties):
     """
     Attributes:
         operator (ProfileOperationUpdateOrCreateNumericOperator): The type of operation to perform on a profile
@@ -81,20 +89,10 @@ class ProfileOperationUpdateOrCreateNumeric(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_operator(src_value__: Any) -> ProfileOperationUpdateOrCreateNumericOperator:
-            operator = check_profile_operation_update_or_create_numeric_operator(src_value__)
-
-            return operator
-
-        def _decode_property_type(src_value__: Any) -> ProfileOperationUpdateOrCreateNumericPropertyType:
-            property_type = check_profile_operation_update_or_create_numeric_property_type(src_value__)
-
-            return property_type
-
         return LazyTable(
             fields={
-                "operator": ("operator", _decode_operator),
-                "property_type": ("property_type", _decode_property_type),
+                "operator": ("operator", check_profile_operation_update_or_create_numeric_operator),
+                "property_type": ("property_type", check_profile_operation_update_or_create_numeric_property_type),
             },
             copied={
                 "property_key": "property_key",
@@ -114,19 +112,3 @@ class ProfileOperationUpdateOrCreateNumeric(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

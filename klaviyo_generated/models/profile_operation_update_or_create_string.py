@@ -8,7 +8,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_operation_update_or_create_string_operator import (
     ProfileOperationUpdateOrCreateStringOperator,
     check_profile_operation_update_or_create_string_operator,
@@ -20,7 +28,7 @@ from ..models.profile_operation_update_or_create_string_property_type import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileOperationUpdateOrCreateString(LazyModel):
+class ProfileOperationUpdateOrCreateString(LazyModel, AdditionalProperties):
     """
     Attributes:
         operator (ProfileOperationUpdateOrCreateStringOperator): The type of operation to perform on a profile property.
@@ -80,20 +88,10 @@ class ProfileOperationUpdateOrCreateString(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_operator(src_value__: Any) -> ProfileOperationUpdateOrCreateStringOperator:
-            operator = check_profile_operation_update_or_create_string_operator(src_value__)
-
-            return operator
-
-        def _decode_property_type(src_value__: Any) -> ProfileOperationUpdateOrCreateStringPropertyType:
-            property_type = check_profile_operation_update_or_create_string_property_type(src_value__)
-
-            return property_type
-
         return LazyTable(
             fields={
-                "operator": ("operator", _decode_operator),
-                "property_type": ("property_type", _decode_property_type),
+                "operator": ("operator", check_profile_operation_update_or_create_string_operator),
+                "property_type": ("property_type", check_profile_operation_update_or_create_string_property_type),
             },
             copied={
                 "property_key": "property_key",
@@ -113,19 +111,3 @@ class ProfileOperationUpdateOrCreateString(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

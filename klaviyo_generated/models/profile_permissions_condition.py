@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_permissions_condition_channel import (
     ProfilePermissionsConditionChannel,
     check_profile_permissions_condition_channel,
@@ -29,7 +36,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfilePermissionsCondition(LazyModel):
+class ProfilePermissionsCondition(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfilePermissionsConditionType):
@@ -102,10 +109,61 @@ class ProfilePermissionsCondition(LazyModel):
         from ..models.implicitly_reachable import ImplicitlyReachable  # noqa: PLC0415
         from ..models.implicitly_unreachable import ImplicitlyUnreachable  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfilePermissionsConditionType:
-            type_ = check_profile_permissions_condition_type(src_value__)
+        def _parse_permission(
+            data: object,
+        ) -> (
+            ExplicitlyReachable
+            | ExplicitlyUnreachable
+            | ImplicitlyOrExplicitlyReachable
+            | ImplicitlyOrExplicitlyUnreachable
+            | ImplicitlyReachable
+            | ImplicitlyUnreachable
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                permission_type_0 = ExplicitlyReachable.from_dict(data)
 
-            return type_
+                return permission_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                permission_type_1 = ImplicitlyReachable.from_dict(data)
+
+                return permission_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                permission_type_2 = ImplicitlyOrExplicitlyReachable.from_dict(data)
+
+                return permission_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                permission_type_3 = ExplicitlyUnreachable.from_dict(data)
+
+                return permission_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                permission_type_4 = ImplicitlyUnreachable.from_dict(data)
+
+                return permission_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            permission_type_5 = ImplicitlyOrExplicitlyUnreachable.from_dict(data)
+
+            return permission_type_5
 
         def _decode_permission(
             src_value__: Any,
@@ -117,76 +175,15 @@ class ProfilePermissionsCondition(LazyModel):
             | ImplicitlyReachable
             | ImplicitlyUnreachable
         ):
-            def _parse_permission(
-                data: object,
-            ) -> (
-                ExplicitlyReachable
-                | ExplicitlyUnreachable
-                | ImplicitlyOrExplicitlyReachable
-                | ImplicitlyOrExplicitlyUnreachable
-                | ImplicitlyReachable
-                | ImplicitlyUnreachable
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    permission_type_0 = ExplicitlyReachable.from_dict(data)
-
-                    return permission_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    permission_type_1 = ImplicitlyReachable.from_dict(data)
-
-                    return permission_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    permission_type_2 = ImplicitlyOrExplicitlyReachable.from_dict(data)
-
-                    return permission_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    permission_type_3 = ExplicitlyUnreachable.from_dict(data)
-
-                    return permission_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    permission_type_4 = ImplicitlyUnreachable.from_dict(data)
-
-                    return permission_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                permission_type_5 = ImplicitlyOrExplicitlyUnreachable.from_dict(data)
-
-                return permission_type_5
-
             permission = parse_union(_parse_permission, src_value__)
 
             return permission
 
-        def _decode_channel(src_value__: Any) -> ProfilePermissionsConditionChannel:
-            channel = check_profile_permissions_condition_channel(src_value__)
-
-            return channel
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_profile_permissions_condition_type),
                 "permission": ("permission", _decode_permission),
-                "channel": ("channel", _decode_channel),
+                "channel": ("channel", check_profile_permissions_condition_channel),
             },
             copied={},
             known=(
@@ -201,19 +198,3 @@ class ProfilePermissionsCondition(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_postal_code_distance_condition_type import (
     ProfilePostalCodeDistanceConditionType,
     check_profile_postal_code_distance_condition_type,
@@ -25,7 +33,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfilePostalCodeDistanceCondition(LazyModel):
+class ProfilePostalCodeDistanceCondition(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfilePostalCodeDistanceConditionType):
@@ -99,40 +107,30 @@ class ProfilePostalCodeDistanceCondition(LazyModel):
         from ..models.greater_than_positive_numeric_filter import GreaterThanPositiveNumericFilter  # noqa: PLC0415
         from ..models.less_than_positive_numeric_filter import LessThanPositiveNumericFilter  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfilePostalCodeDistanceConditionType:
-            type_ = check_profile_postal_code_distance_condition_type(src_value__)
-
-            return type_
-
-        def _decode_unit(src_value__: Any) -> ProfilePostalCodeDistanceConditionUnit:
-            unit = check_profile_postal_code_distance_condition_unit(src_value__)
-
-            return unit
-
-        def _decode_filter(src_value__: Any) -> GreaterThanPositiveNumericFilter | LessThanPositiveNumericFilter:
-            def _parse_filter(data: object) -> GreaterThanPositiveNumericFilter | LessThanPositiveNumericFilter:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_0 = GreaterThanPositiveNumericFilter.from_dict(data)
-
-                    return filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_filter(data: object) -> GreaterThanPositiveNumericFilter | LessThanPositiveNumericFilter:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                filter_type_1 = LessThanPositiveNumericFilter.from_dict(data)
+                filter_type_0 = GreaterThanPositiveNumericFilter.from_dict(data)
 
-                return filter_type_1
+                return filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            filter_type_1 = LessThanPositiveNumericFilter.from_dict(data)
 
+            return filter_type_1
+
+        def _decode_filter(src_value__: Any) -> GreaterThanPositiveNumericFilter | LessThanPositiveNumericFilter:
             filter = parse_union(_parse_filter, src_value__)
 
             return filter
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "unit": ("unit", _decode_unit),
+                "type_": ("type", check_profile_postal_code_distance_condition_type),
+                "unit": ("unit", check_profile_postal_code_distance_condition_unit),
                 "filter": ("filter", _decode_filter),
             },
             copied={
@@ -155,19 +153,3 @@ class ProfilePostalCodeDistanceCondition(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

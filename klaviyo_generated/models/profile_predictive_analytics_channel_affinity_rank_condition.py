@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_predictive_analytics_channel_affinity_rank_condition_dimension import (
     ProfilePredictiveAnalyticsChannelAffinityRankConditionDimension,
     check_profile_predictive_analytics_channel_affinity_rank_condition_dimension,
@@ -33,7 +40,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfilePredictiveAnalyticsChannelAffinityRankCondition(LazyModel):
+class ProfilePredictiveAnalyticsChannelAffinityRankCondition(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfilePredictiveAnalyticsChannelAffinityRankConditionType):
@@ -98,42 +105,22 @@ class ProfilePredictiveAnalyticsChannelAffinityRankCondition(LazyModel):
             ProfilePredictiveAnalyticsChannelAffinityRankFilter,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ProfilePredictiveAnalyticsChannelAffinityRankConditionType:
-            type_ = check_profile_predictive_analytics_channel_affinity_rank_condition_type(src_value__)
-
-            return type_
-
-        def _decode_dimension(src_value__: Any) -> ProfilePredictiveAnalyticsChannelAffinityRankConditionDimension:
-            dimension = check_profile_predictive_analytics_channel_affinity_rank_condition_dimension(src_value__)
-
-            return dimension
-
-        def _decode_measurement(src_value__: Any) -> ProfilePredictiveAnalyticsChannelAffinityRankConditionMeasurement:
-            measurement = check_profile_predictive_analytics_channel_affinity_rank_condition_measurement(src_value__)
-
-            return measurement
-
-        def _decode_predicted_channel(
-            src_value__: Any,
-        ) -> ProfilePredictiveAnalyticsChannelAffinityRankConditionPredictedChannel:
-            predicted_channel = check_profile_predictive_analytics_channel_affinity_rank_condition_predicted_channel(
-                src_value__
-            )
-
-            return predicted_channel
-
-        def _decode_filter(src_value__: Any) -> ProfilePredictiveAnalyticsChannelAffinityRankFilter:
-            filter = ProfilePredictiveAnalyticsChannelAffinityRankFilter.from_dict(src_value__)
-
-            return filter
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "dimension": ("dimension", _decode_dimension),
-                "measurement": ("measurement", _decode_measurement),
-                "predicted_channel": ("predicted_channel", _decode_predicted_channel),
-                "filter": ("filter", _decode_filter),
+                "type_": ("type", check_profile_predictive_analytics_channel_affinity_rank_condition_type),
+                "dimension": (
+                    "dimension",
+                    check_profile_predictive_analytics_channel_affinity_rank_condition_dimension,
+                ),
+                "measurement": (
+                    "measurement",
+                    check_profile_predictive_analytics_channel_affinity_rank_condition_measurement,
+                ),
+                "predicted_channel": (
+                    "predicted_channel",
+                    check_profile_predictive_analytics_channel_affinity_rank_condition_predicted_channel,
+                ),
+                "filter": ("filter", ProfilePredictiveAnalyticsChannelAffinityRankFilter.from_dict),
             },
             copied={},
             known=(
@@ -152,19 +139,3 @@ class ProfilePredictiveAnalyticsChannelAffinityRankCondition(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

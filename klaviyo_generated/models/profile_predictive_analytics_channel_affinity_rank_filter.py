@@ -8,7 +8,14 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_predictive_analytics_channel_affinity_rank_filter_operator_type_0 import (
     ProfilePredictiveAnalyticsChannelAffinityRankFilterOperatorType0,
     check_profile_predictive_analytics_channel_affinity_rank_filter_operator_type_0,
@@ -29,7 +36,7 @@ from ..types import parse_union
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfilePredictiveAnalyticsChannelAffinityRankFilter(LazyModel):
+class ProfilePredictiveAnalyticsChannelAffinityRankFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfilePredictiveAnalyticsChannelAffinityRankFilterType):
@@ -83,10 +90,25 @@ class ProfilePredictiveAnalyticsChannelAffinityRankFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ProfilePredictiveAnalyticsChannelAffinityRankFilterType:
-            type_ = check_profile_predictive_analytics_channel_affinity_rank_filter_type(src_value__)
+        def _parse_operator(
+            data: object,
+        ) -> (
+            ProfilePredictiveAnalyticsChannelAffinityRankFilterOperatorType0
+            | ProfilePredictiveAnalyticsChannelAffinityRankFilterOperatorType1
+        ):
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                operator_type_0 = check_profile_predictive_analytics_channel_affinity_rank_filter_operator_type_0(data)
 
-            return type_
+                return operator_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, str):
+                raise TypeError()
+            operator_type_1 = check_profile_predictive_analytics_channel_affinity_rank_filter_operator_type_1(data)
+
+            return operator_type_1
 
         def _decode_operator(
             src_value__: Any,
@@ -94,42 +116,15 @@ class ProfilePredictiveAnalyticsChannelAffinityRankFilter(LazyModel):
             ProfilePredictiveAnalyticsChannelAffinityRankFilterOperatorType0
             | ProfilePredictiveAnalyticsChannelAffinityRankFilterOperatorType1
         ):
-            def _parse_operator(
-                data: object,
-            ) -> (
-                ProfilePredictiveAnalyticsChannelAffinityRankFilterOperatorType0
-                | ProfilePredictiveAnalyticsChannelAffinityRankFilterOperatorType1
-            ):
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    operator_type_0 = check_profile_predictive_analytics_channel_affinity_rank_filter_operator_type_0(
-                        data
-                    )
-
-                    return operator_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, str):
-                    raise TypeError()
-                operator_type_1 = check_profile_predictive_analytics_channel_affinity_rank_filter_operator_type_1(data)
-
-                return operator_type_1
-
             operator = parse_union(_parse_operator, src_value__)
 
             return operator
 
-        def _decode_value(src_value__: Any) -> ProfilePredictiveAnalyticsChannelAffinityRankFilterValue:
-            value = check_profile_predictive_analytics_channel_affinity_rank_filter_value(src_value__)
-
-            return value
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_profile_predictive_analytics_channel_affinity_rank_filter_type),
                 "operator": ("operator", _decode_operator),
-                "value": ("value", _decode_value),
+                "value": ("value", check_profile_predictive_analytics_channel_affinity_rank_filter_value),
             },
             copied={},
             known=(
@@ -144,19 +139,3 @@ class ProfilePredictiveAnalyticsChannelAffinityRankFilter(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_predictive_analytics_date_condition_dimension import (
     ProfilePredictiveAnalyticsDateConditionDimension,
     check_profile_predictive_analytics_date_condition_dimension,
@@ -30,7 +37,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfilePredictiveAnalyticsDateCondition(LazyModel):
+class ProfilePredictiveAnalyticsDateCondition(LazyModel, AdditionalProperties):
     """
     Attributes:
         dimension (ProfilePredictiveAnalyticsDateConditionDimension): Dimension for date profile predictive analytics
@@ -108,10 +115,70 @@ class ProfilePredictiveAnalyticsDateCondition(LazyModel):
         from ..models.static_date_filter import StaticDateFilter  # noqa: PLC0415
         from ..models.static_date_range_filter import StaticDateRangeFilter  # noqa: PLC0415
 
-        def _decode_dimension(src_value__: Any) -> ProfilePredictiveAnalyticsDateConditionDimension:
-            dimension = check_profile_predictive_analytics_date_condition_dimension(src_value__)
+        def _parse_filter(
+            data: object,
+        ) -> (
+            AnniversaryDateFilter
+            | CalendarDateFilter
+            | RelativeAnniversaryDateFilter
+            | RelativeDateOperatorBaseRelativeDateFilter
+            | RelativeDateRangeFilter
+            | StaticDateFilter
+            | StaticDateRangeFilter
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_0 = StaticDateFilter.from_dict(data)
 
-            return dimension
+                return filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_1 = StaticDateRangeFilter.from_dict(data)
+
+                return filter_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_2 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
+
+                return filter_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_3 = RelativeAnniversaryDateFilter.from_dict(data)
+
+                return filter_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_4 = RelativeDateRangeFilter.from_dict(data)
+
+                return filter_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_5 = CalendarDateFilter.from_dict(data)
+
+                return filter_type_5
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            filter_type_6 = AnniversaryDateFilter.from_dict(data)
+
+            return filter_type_6
 
         def _decode_filter(
             src_value__: Any,
@@ -124,85 +191,15 @@ class ProfilePredictiveAnalyticsDateCondition(LazyModel):
             | StaticDateFilter
             | StaticDateRangeFilter
         ):
-            def _parse_filter(
-                data: object,
-            ) -> (
-                AnniversaryDateFilter
-                | CalendarDateFilter
-                | RelativeAnniversaryDateFilter
-                | RelativeDateOperatorBaseRelativeDateFilter
-                | RelativeDateRangeFilter
-                | StaticDateFilter
-                | StaticDateRangeFilter
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_0 = StaticDateFilter.from_dict(data)
-
-                    return filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_1 = StaticDateRangeFilter.from_dict(data)
-
-                    return filter_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_2 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
-
-                    return filter_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_3 = RelativeAnniversaryDateFilter.from_dict(data)
-
-                    return filter_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_4 = RelativeDateRangeFilter.from_dict(data)
-
-                    return filter_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_5 = CalendarDateFilter.from_dict(data)
-
-                    return filter_type_5
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_6 = AnniversaryDateFilter.from_dict(data)
-
-                return filter_type_6
-
             filter = parse_union(_parse_filter, src_value__)
 
             return filter
 
-        def _decode_type_(src_value__: Any) -> ProfilePredictiveAnalyticsDateConditionType:
-            type_ = check_profile_predictive_analytics_date_condition_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "dimension": ("dimension", _decode_dimension),
+                "dimension": ("dimension", check_profile_predictive_analytics_date_condition_dimension),
                 "filter": ("filter", _decode_filter),
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_profile_predictive_analytics_date_condition_type),
             },
             copied={},
             known=(
@@ -217,19 +214,3 @@ class ProfilePredictiveAnalyticsDateCondition(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_predictive_analytics_numeric_condition_dimension import (
     ProfilePredictiveAnalyticsNumericConditionDimension,
     check_profile_predictive_analytics_numeric_condition_dimension,
@@ -23,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfilePredictiveAnalyticsNumericCondition(LazyModel):
+class ProfilePredictiveAnalyticsNumericCondition(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfilePredictiveAnalyticsNumericConditionType):
@@ -73,26 +80,11 @@ class ProfilePredictiveAnalyticsNumericCondition(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.numeric_operator_numeric_filter import NumericOperatorNumericFilter  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfilePredictiveAnalyticsNumericConditionType:
-            type_ = check_profile_predictive_analytics_numeric_condition_type(src_value__)
-
-            return type_
-
-        def _decode_dimension(src_value__: Any) -> ProfilePredictiveAnalyticsNumericConditionDimension:
-            dimension = check_profile_predictive_analytics_numeric_condition_dimension(src_value__)
-
-            return dimension
-
-        def _decode_filter(src_value__: Any) -> NumericOperatorNumericFilter:
-            filter = NumericOperatorNumericFilter.from_dict(src_value__)
-
-            return filter
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "dimension": ("dimension", _decode_dimension),
-                "filter": ("filter", _decode_filter),
+                "type_": ("type", check_profile_predictive_analytics_numeric_condition_type),
+                "dimension": ("dimension", check_profile_predictive_analytics_numeric_condition_dimension),
+                "filter": ("filter", NumericOperatorNumericFilter.from_dict),
             },
             copied={},
             known=(
@@ -107,19 +99,3 @@ class ProfilePredictiveAnalyticsNumericCondition(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_property_condition_type import ProfilePropertyConditionType, check_profile_property_condition_type
 from ..types import parse_union
 
@@ -31,7 +39,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfilePropertyCondition(LazyModel):
+class ProfilePropertyCondition(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfilePropertyConditionType):
@@ -141,10 +149,142 @@ class ProfilePropertyCondition(LazyModel):
         from ..models.string_operator_string_filter import StringOperatorStringFilter  # noqa: PLC0415
         from ..models.string_phone_operator_string_array_filter import StringPhoneOperatorStringArrayFilter  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfilePropertyConditionType:
-            type_ = check_profile_property_condition_type(src_value__)
+        def _parse_filter(
+            data: object,
+        ) -> (
+            AnniversaryDateFilter
+            | BooleanFilter
+            | CalendarDateFilter
+            | ExistenceOperatorExistenceFilter
+            | ListContainsOperatorListContainsFilter
+            | ListLengthFilter
+            | NumericOperatorNumericFilter
+            | RelativeAnniversaryDateFilter
+            | RelativeDateOperatorBaseRelativeDateFilter
+            | RelativeDateRangeFilter
+            | StaticDateFilter
+            | StaticDateRangeFilter
+            | StringArrayOperatorStringArrayFilter
+            | StringOperatorStringFilter
+            | StringPhoneOperatorStringArrayFilter
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_0 = StringOperatorStringFilter.from_dict(data)
 
-            return type_
+                return filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_1 = StringArrayOperatorStringArrayFilter.from_dict(data)
+
+                return filter_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_2 = StringPhoneOperatorStringArrayFilter.from_dict(data)
+
+                return filter_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_3 = NumericOperatorNumericFilter.from_dict(data)
+
+                return filter_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_4 = BooleanFilter.from_dict(data)
+
+                return filter_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_5 = StaticDateFilter.from_dict(data)
+
+                return filter_type_5
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_6 = StaticDateRangeFilter.from_dict(data)
+
+                return filter_type_6
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_7 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
+
+                return filter_type_7
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_8 = RelativeAnniversaryDateFilter.from_dict(data)
+
+                return filter_type_8
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_9 = RelativeDateRangeFilter.from_dict(data)
+
+                return filter_type_9
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_10 = CalendarDateFilter.from_dict(data)
+
+                return filter_type_10
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_11 = AnniversaryDateFilter.from_dict(data)
+
+                return filter_type_11
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_12 = ListContainsOperatorListContainsFilter.from_dict(data)
+
+                return filter_type_12
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                filter_type_13 = ListLengthFilter.from_dict(data)
+
+                return filter_type_13
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            filter_type_14 = ExistenceOperatorExistenceFilter.from_dict(data)
+
+            return filter_type_14
 
         def _decode_filter(
             src_value__: Any,
@@ -165,143 +305,6 @@ class ProfilePropertyCondition(LazyModel):
             | StringOperatorStringFilter
             | StringPhoneOperatorStringArrayFilter
         ):
-            def _parse_filter(
-                data: object,
-            ) -> (
-                AnniversaryDateFilter
-                | BooleanFilter
-                | CalendarDateFilter
-                | ExistenceOperatorExistenceFilter
-                | ListContainsOperatorListContainsFilter
-                | ListLengthFilter
-                | NumericOperatorNumericFilter
-                | RelativeAnniversaryDateFilter
-                | RelativeDateOperatorBaseRelativeDateFilter
-                | RelativeDateRangeFilter
-                | StaticDateFilter
-                | StaticDateRangeFilter
-                | StringArrayOperatorStringArrayFilter
-                | StringOperatorStringFilter
-                | StringPhoneOperatorStringArrayFilter
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_0 = StringOperatorStringFilter.from_dict(data)
-
-                    return filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_1 = StringArrayOperatorStringArrayFilter.from_dict(data)
-
-                    return filter_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_2 = StringPhoneOperatorStringArrayFilter.from_dict(data)
-
-                    return filter_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_3 = NumericOperatorNumericFilter.from_dict(data)
-
-                    return filter_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_4 = BooleanFilter.from_dict(data)
-
-                    return filter_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_5 = StaticDateFilter.from_dict(data)
-
-                    return filter_type_5
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_6 = StaticDateRangeFilter.from_dict(data)
-
-                    return filter_type_6
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_7 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
-
-                    return filter_type_7
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_8 = RelativeAnniversaryDateFilter.from_dict(data)
-
-                    return filter_type_8
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_9 = RelativeDateRangeFilter.from_dict(data)
-
-                    return filter_type_9
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_10 = CalendarDateFilter.from_dict(data)
-
-                    return filter_type_10
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_11 = AnniversaryDateFilter.from_dict(data)
-
-                    return filter_type_11
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_12 = ListContainsOperatorListContainsFilter.from_dict(data)
-
-                    return filter_type_12
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    filter_type_13 = ListLengthFilter.from_dict(data)
-
-                    return filter_type_13
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_14 = ExistenceOperatorExistenceFilter.from_dict(data)
-
-                return filter_type_14
-
             filter: (
                 AnniversaryDateFilter
                 | BooleanFilter
@@ -333,7 +336,7 @@ class ProfilePropertyCondition(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_profile_property_condition_type),
                 "filter": ("filter", _decode_filter),
             },
             copied={
@@ -351,19 +354,3 @@ class ProfilePropertyCondition(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,13 +8,21 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_region_condition_region import ProfileRegionConditionRegion, check_profile_region_condition_region
 from ..models.profile_region_condition_type import ProfileRegionConditionType, check_profile_region_condition_type
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileRegionCondition(LazyModel):
+class ProfileRegionCondition(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfileRegionConditionType):
@@ -67,20 +75,10 @@ class ProfileRegionCondition(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ProfileRegionConditionType:
-            type_ = check_profile_region_condition_type(src_value__)
-
-            return type_
-
-        def _decode_region(src_value__: Any) -> ProfileRegionConditionRegion:
-            region = check_profile_region_condition_region(src_value__)
-
-            return region
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "region": ("region", _decode_region),
+                "type_": ("type", check_profile_region_condition_type),
+                "region": ("region", check_profile_region_condition_region),
             },
             copied={
                 "in_region": "in_region",
@@ -97,19 +95,3 @@ class ProfileRegionCondition(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_relationship_source_type import (
     ProfileRelationshipSourceType,
     check_profile_relationship_source_type,
@@ -24,7 +32,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileRelationshipSource(LazyModel):
+class ProfileRelationshipSource(LazyModel, AdditionalProperties):
     """
     Attributes:
         source_id (str): Data source ULID ID Example: 01JT8ZFT0RD24A0XPXQVNBBB04.
@@ -100,11 +108,6 @@ class ProfileRelationshipSource(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.related_id_path import RelatedIdPath  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfileRelationshipSourceType:
-            type_ = check_profile_relationship_source_type(src_value__)
-
-            return type_
-
         def _decode_related_id_paths(src_value__: Any) -> list[RelatedIdPath]:
             related_id_paths = []
             _related_id_paths = src_value__
@@ -115,31 +118,26 @@ class ProfileRelationshipSource(LazyModel):
 
             return related_id_paths
 
-        def _decode_update_strategy(src_value__: Any) -> None | ProfileRelationshipSourceUpdateStrategy | Unset:
-            def _parse_update_strategy(data: object) -> None | ProfileRelationshipSourceUpdateStrategy | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    update_strategy_type_1 = check_profile_relationship_source_update_strategy(data)
+        def _parse_update_strategy(data: object) -> None | ProfileRelationshipSourceUpdateStrategy | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                update_strategy_type_1 = check_profile_relationship_source_update_strategy(data)
 
-                    return update_strategy_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            update_strategy = _parse_update_strategy(src_value__)
-
-            return update_strategy
+                return update_strategy_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_profile_relationship_source_type),
                 "related_id_paths": ("related_id_paths", _decode_related_id_paths),
-                "update_strategy": ("update_strategy", _decode_update_strategy),
+                "update_strategy": ("update_strategy", _parse_update_strategy),
             },
             copied={
                 "source_id": "source_id",
@@ -160,19 +158,3 @@ class ProfileRelationshipSource(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -24,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileResponseObjectResourceRelationships(LazyModel):
+class ProfileResponseObjectResourceRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         lists (ProfileResponseObjectResourceRelationshipsLists | Unset):
@@ -82,41 +87,11 @@ class ProfileResponseObjectResourceRelationships(LazyModel):
             ProfileResponseObjectResourceRelationshipsSegments,  # noqa: PLC0415
         )
 
-        def _decode_lists(src_value__: Any) -> ProfileResponseObjectResourceRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: ProfileResponseObjectResourceRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = ProfileResponseObjectResourceRelationshipsLists.from_dict(_lists)
-
-            return lists
-
-        def _decode_segments(src_value__: Any) -> ProfileResponseObjectResourceRelationshipsSegments | Unset:
-            _segments = src_value__
-            segments: ProfileResponseObjectResourceRelationshipsSegments | Unset
-            if isinstance(_segments, Unset):
-                segments = UNSET
-            else:
-                segments = ProfileResponseObjectResourceRelationshipsSegments.from_dict(_segments)
-
-            return segments
-
-        def _decode_push_tokens(src_value__: Any) -> ProfileResponseObjectResourceRelationshipsPushTokens | Unset:
-            _push_tokens = src_value__
-            push_tokens: ProfileResponseObjectResourceRelationshipsPushTokens | Unset
-            if isinstance(_push_tokens, Unset):
-                push_tokens = UNSET
-            else:
-                push_tokens = ProfileResponseObjectResourceRelationshipsPushTokens.from_dict(_push_tokens)
-
-            return push_tokens
-
         return LazyTable(
             fields={
-                "lists": ("lists", _decode_lists),
-                "segments": ("segments", _decode_segments),
-                "push_tokens": ("push-tokens", _decode_push_tokens),
+                "lists": ("lists", ProfileResponseObjectResourceRelationshipsLists.from_dict),
+                "segments": ("segments", ProfileResponseObjectResourceRelationshipsSegments.from_dict),
+                "push_tokens": ("push-tokens", ProfileResponseObjectResourceRelationshipsPushTokens.from_dict),
             },
             copied={},
             known=(
@@ -127,19 +102,3 @@ class ProfileResponseObjectResourceRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -27,7 +32,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileResponsePluralConversationsObjectResourceRelationships(LazyModel):
+class ProfileResponsePluralConversationsObjectResourceRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         lists (ProfileResponsePluralConversationsObjectResourceRelationshipsLists | Unset):
@@ -96,64 +101,21 @@ class ProfileResponsePluralConversationsObjectResourceRelationships(LazyModel):
             ProfileResponsePluralConversationsObjectResourceRelationshipsSegments,  # noqa: PLC0415
         )
 
-        def _decode_lists(
-            src_value__: Any,
-        ) -> ProfileResponsePluralConversationsObjectResourceRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: ProfileResponsePluralConversationsObjectResourceRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = ProfileResponsePluralConversationsObjectResourceRelationshipsLists.from_dict(_lists)
-
-            return lists
-
-        def _decode_segments(
-            src_value__: Any,
-        ) -> ProfileResponsePluralConversationsObjectResourceRelationshipsSegments | Unset:
-            _segments = src_value__
-            segments: ProfileResponsePluralConversationsObjectResourceRelationshipsSegments | Unset
-            if isinstance(_segments, Unset):
-                segments = UNSET
-            else:
-                segments = ProfileResponsePluralConversationsObjectResourceRelationshipsSegments.from_dict(_segments)
-
-            return segments
-
-        def _decode_push_tokens(
-            src_value__: Any,
-        ) -> ProfileResponsePluralConversationsObjectResourceRelationshipsPushTokens | Unset:
-            _push_tokens = src_value__
-            push_tokens: ProfileResponsePluralConversationsObjectResourceRelationshipsPushTokens | Unset
-            if isinstance(_push_tokens, Unset):
-                push_tokens = UNSET
-            else:
-                push_tokens = ProfileResponsePluralConversationsObjectResourceRelationshipsPushTokens.from_dict(
-                    _push_tokens
-                )
-
-            return push_tokens
-
-        def _decode_conversations(
-            src_value__: Any,
-        ) -> ProfileResponsePluralConversationsObjectResourceRelationshipsConversations | Unset:
-            _conversations = src_value__
-            conversations: ProfileResponsePluralConversationsObjectResourceRelationshipsConversations | Unset
-            if isinstance(_conversations, Unset):
-                conversations = UNSET
-            else:
-                conversations = ProfileResponsePluralConversationsObjectResourceRelationshipsConversations.from_dict(
-                    _conversations
-                )
-
-            return conversations
-
         return LazyTable(
             fields={
-                "lists": ("lists", _decode_lists),
-                "segments": ("segments", _decode_segments),
-                "push_tokens": ("push-tokens", _decode_push_tokens),
-                "conversations": ("conversations", _decode_conversations),
+                "lists": ("lists", ProfileResponsePluralConversationsObjectResourceRelationshipsLists.from_dict),
+                "segments": (
+                    "segments",
+                    ProfileResponsePluralConversationsObjectResourceRelationshipsSegments.from_dict,
+                ),
+                "push_tokens": (
+                    "push-tokens",
+                    ProfileResponsePluralConversationsObjectResourceRelationshipsPushTokens.from_dict,
+                ),
+                "conversations": (
+                    "conversations",
+                    ProfileResponsePluralConversationsObjectResourceRelationshipsConversations.from_dict,
+                ),
             },
             copied={},
             known=(
@@ -165,19 +127,3 @@ class ProfileResponsePluralConversationsObjectResourceRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
+class ProfileSubscriptionCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         subscriptions (SubscriptionChannels):
@@ -91,35 +98,25 @@ class ProfileSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.subscription_channels import SubscriptionChannels  # noqa: PLC0415
 
-        def _decode_subscriptions(src_value__: Any) -> SubscriptionChannels:
-            subscriptions = SubscriptionChannels.from_dict(src_value__)
+        def _parse_age_gated_date_of_birth(data: object) -> datetime.date | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                age_gated_date_of_birth_type_0 = datetime.date.fromisoformat(data)
 
-            return subscriptions
-
-        def _decode_age_gated_date_of_birth(src_value__: Any) -> datetime.date | None | Unset:
-            def _parse_age_gated_date_of_birth(data: object) -> datetime.date | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    age_gated_date_of_birth_type_0 = datetime.date.fromisoformat(data)
-
-                    return age_gated_date_of_birth_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            age_gated_date_of_birth = _parse_age_gated_date_of_birth(src_value__)
-
-            return age_gated_date_of_birth
+                return age_gated_date_of_birth_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "subscriptions": ("subscriptions", _decode_subscriptions),
-                "age_gated_date_of_birth": ("age_gated_date_of_birth", _decode_age_gated_date_of_birth),
+                "subscriptions": ("subscriptions", SubscriptionChannels.from_dict),
+                "age_gated_date_of_birth": ("age_gated_date_of_birth", _parse_age_gated_date_of_birth),
             },
             copied={
                 "email": "email",
@@ -134,19 +131,3 @@ class ProfileSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
             required=("subscriptions",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

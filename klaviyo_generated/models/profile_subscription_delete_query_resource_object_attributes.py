@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileSubscriptionDeleteQueryResourceObjectAttributes(LazyModel):
+class ProfileSubscriptionDeleteQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         subscriptions (UnsubscriptionChannels):
@@ -72,14 +79,9 @@ class ProfileSubscriptionDeleteQueryResourceObjectAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.unsubscription_channels import UnsubscriptionChannels  # noqa: PLC0415
 
-        def _decode_subscriptions(src_value__: Any) -> UnsubscriptionChannels:
-            subscriptions = UnsubscriptionChannels.from_dict(src_value__)
-
-            return subscriptions
-
         return LazyTable(
             fields={
-                "subscriptions": ("subscriptions", _decode_subscriptions),
+                "subscriptions": ("subscriptions", UnsubscriptionChannels.from_dict),
             },
             copied={
                 "email": "email",
@@ -93,19 +95,3 @@ class ProfileSubscriptionDeleteQueryResourceObjectAttributes(LazyModel):
             required=("subscriptions",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

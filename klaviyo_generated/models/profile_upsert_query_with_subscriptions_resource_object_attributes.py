@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileUpsertQueryWithSubscriptionsResourceObjectAttributes(LazyModel):
+class ProfileUpsertQueryWithSubscriptionsResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         email (None | str | Unset): Individual's email address Example: sarah.mason@klaviyo-demo.com.
@@ -208,98 +213,76 @@ class ProfileUpsertQueryWithSubscriptionsResourceObjectAttributes(LazyModel):
         )
         from ..models.subscription_channels import SubscriptionChannels  # noqa: PLC0415
 
-        def _decode_location(src_value__: Any) -> None | ProfileLocation | Unset:
-            def _parse_location(data: object) -> None | ProfileLocation | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    location_type_1 = ProfileLocation.from_dict(data)
+        def _parse_location(data: object) -> None | ProfileLocation | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                location_type_1 = ProfileLocation.from_dict(data)
 
-                    return location_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return location_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            location = _parse_location(src_value__)
-
-            return location
-
-        def _decode_properties(
-            src_value__: Any,
+        def _parse_properties(
+            data: object,
         ) -> None | ProfileUpsertQueryWithSubscriptionsResourceObjectAttributesPropertiesType0 | Unset:
-            def _parse_properties(
-                data: object,
-            ) -> None | ProfileUpsertQueryWithSubscriptionsResourceObjectAttributesPropertiesType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    properties_type_0 = (
-                        ProfileUpsertQueryWithSubscriptionsResourceObjectAttributesPropertiesType0.from_dict(data)
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                properties_type_0 = (
+                    ProfileUpsertQueryWithSubscriptionsResourceObjectAttributesPropertiesType0.from_dict(data)
+                )
 
-                    return properties_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return properties_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            properties = _parse_properties(src_value__)
+        def _parse_meta(data: object) -> None | ProfileMeta | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                meta_type_1 = ProfileMeta.from_dict(data)
 
-            return properties
+                return meta_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_meta(src_value__: Any) -> None | ProfileMeta | Unset:
-            def _parse_meta(data: object) -> None | ProfileMeta | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    meta_type_1 = ProfileMeta.from_dict(data)
+        def _parse_subscriptions(data: object) -> None | SubscriptionChannels | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                subscriptions_type_1 = SubscriptionChannels.from_dict(data)
 
-                    return meta_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            meta = _parse_meta(src_value__)
-
-            return meta
-
-        def _decode_subscriptions(src_value__: Any) -> None | SubscriptionChannels | Unset:
-            def _parse_subscriptions(data: object) -> None | SubscriptionChannels | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    subscriptions_type_1 = SubscriptionChannels.from_dict(data)
-
-                    return subscriptions_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            subscriptions = _parse_subscriptions(src_value__)
-
-            return subscriptions
+                return subscriptions_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "location": ("location", _decode_location),
-                "properties": ("properties", _decode_properties),
-                "meta": ("meta", _decode_meta),
-                "subscriptions": ("subscriptions", _decode_subscriptions),
+                "location": ("location", _parse_location),
+                "properties": ("properties", _parse_properties),
+                "meta": ("meta", _parse_meta),
+                "subscriptions": ("subscriptions", _parse_subscriptions),
             },
             copied={
                 "email": "email",
@@ -332,19 +315,3 @@ class ProfileUpsertQueryWithSubscriptionsResourceObjectAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

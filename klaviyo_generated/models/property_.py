@@ -8,12 +8,20 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.property_badge_config import PropertyBadgeConfig, check_property_badge_config
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class Property(LazyModel):
+class Property(LazyModel, AdditionalProperties):
     """
     Attributes:
         badge_config (PropertyBadgeConfig):
@@ -60,14 +68,9 @@ class Property(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_badge_config(src_value__: Any) -> PropertyBadgeConfig:
-            badge_config = check_property_badge_config(src_value__)
-
-            return badge_config
-
         return LazyTable(
             fields={
-                "badge_config": ("badge_config", _decode_badge_config),
+                "badge_config": ("badge_config", check_property_badge_config),
             },
             copied={
                 "set_from_property": "set_from_property",
@@ -82,19 +85,3 @@ class Property(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

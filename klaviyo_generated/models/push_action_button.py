@@ -8,13 +8,21 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.push_action_button_action_type import PushActionButtonActionType, check_push_action_button_action_type
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PushActionButton(LazyModel):
+class PushActionButton(LazyModel, AdditionalProperties):
     """
     Attributes:
         label (str):
@@ -97,14 +105,9 @@ class PushActionButton(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_action_type(src_value__: Any) -> PushActionButtonActionType:
-            action_type = check_push_action_button_action_type(src_value__)
-
-            return action_type
-
         return LazyTable(
             fields={
-                "action_type": ("action_type", _decode_action_type),
+                "action_type": ("action_type", check_push_action_button_action_type),
             },
             copied={
                 "label": "label",
@@ -127,19 +130,3 @@ class PushActionButton(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,7 +21,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PushChannel(LazyModel):
+class PushChannel(LazyModel, AdditionalProperties):
     """
     Attributes:
         marketing (None | PushMarketing | Unset): The mobile push marketing subscription.
@@ -56,48 +61,27 @@ class PushChannel(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.push_marketing import PushMarketing  # noqa: PLC0415
 
-        def _decode_marketing(src_value__: Any) -> None | PushMarketing | Unset:
-            def _parse_marketing(data: object) -> None | PushMarketing | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    marketing_type_1 = PushMarketing.from_dict(data)
+        def _parse_marketing(data: object) -> None | PushMarketing | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                marketing_type_1 = PushMarketing.from_dict(data)
 
-                    return marketing_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            marketing = _parse_marketing(src_value__)
-
-            return marketing
+                return marketing_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "marketing": ("marketing", _decode_marketing),
+                "marketing": ("marketing", _parse_marketing),
             },
             copied={},
             known=("marketing",),
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PushSubscriptionParameters(LazyModel):
+class PushSubscriptionParameters(LazyModel, AdditionalProperties):
     """
     Attributes:
         marketing (SubscriptionParameters):
@@ -82,40 +89,30 @@ class PushSubscriptionParameters(LazyModel):
         from ..models.push_token_entry import PushTokenEntry  # noqa: PLC0415
         from ..models.subscription_parameters import SubscriptionParameters  # noqa: PLC0415
 
-        def _decode_marketing(src_value__: Any) -> SubscriptionParameters:
-            marketing = SubscriptionParameters.from_dict(src_value__)
+        def _parse_tokens(data: object) -> list[PushTokenEntry] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                tokens_type_0 = []
+                _tokens_type_0 = data
+                for tokens_type_0_item_data in _tokens_type_0:
+                    tokens_type_0_item = PushTokenEntry.from_dict(tokens_type_0_item_data)
 
-            return marketing
+                    tokens_type_0.append(tokens_type_0_item)
 
-        def _decode_tokens(src_value__: Any) -> list[PushTokenEntry] | None | Unset:
-            def _parse_tokens(data: object) -> list[PushTokenEntry] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    tokens_type_0 = []
-                    _tokens_type_0 = data
-                    for tokens_type_0_item_data in _tokens_type_0:
-                        tokens_type_0_item = PushTokenEntry.from_dict(tokens_type_0_item_data)
-
-                        tokens_type_0.append(tokens_type_0_item)
-
-                    return tokens_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            tokens = _parse_tokens(src_value__)
-
-            return tokens
+                return tokens_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "marketing": ("marketing", _decode_marketing),
-                "tokens": ("tokens", _decode_tokens),
+                "marketing": ("marketing", SubscriptionParameters.from_dict),
+                "tokens": ("tokens", _parse_tokens),
             },
             copied={
                 "anonymous_id": "anonymous_id",
@@ -128,19 +125,3 @@ class PushSubscriptionParameters(LazyModel):
             required=("marketing",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,14 +8,21 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.push_token_create_query_resource_object import PushTokenCreateQueryResourceObject
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PushTokenCreateQuery(LazyModel):
+class PushTokenCreateQuery(LazyModel, AdditionalProperties):
     """
     Attributes:
         data (PushTokenCreateQueryResourceObject):
@@ -52,33 +59,12 @@ class PushTokenCreateQuery(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.push_token_create_query_resource_object import PushTokenCreateQueryResourceObject  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> PushTokenCreateQueryResourceObject:
-            data = PushTokenCreateQueryResourceObject.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", PushTokenCreateQueryResourceObject.from_dict),
             },
             copied={},
             known=("data",),
             required=("data",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

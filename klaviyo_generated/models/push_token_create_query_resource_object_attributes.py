@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.push_token_create_query_resource_object_attributes_background import (
     PushTokenCreateQueryResourceObjectAttributesBackground,
     check_push_token_create_query_resource_object_attributes_background,
@@ -35,7 +43,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PushTokenCreateQueryResourceObjectAttributes(LazyModel):
+class PushTokenCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         token (str): A push token from APNS or FCM. Example: 1234567890.
@@ -132,99 +140,63 @@ class PushTokenCreateQueryResourceObjectAttributes(LazyModel):
             PushTokenCreateQueryResourceObjectAttributesProfile,  # noqa: PLC0415
         )
 
-        def _decode_platform(src_value__: Any) -> PushTokenCreateQueryResourceObjectAttributesPlatform:
-            platform = check_push_token_create_query_resource_object_attributes_platform(src_value__)
-
-            return platform
-
-        def _decode_vendor(src_value__: Any) -> PushTokenCreateQueryResourceObjectAttributesVendor:
-            vendor = check_push_token_create_query_resource_object_attributes_vendor(src_value__)
-
-            return vendor
-
-        def _decode_profile(src_value__: Any) -> PushTokenCreateQueryResourceObjectAttributesProfile:
-            profile = PushTokenCreateQueryResourceObjectAttributesProfile.from_dict(src_value__)
-
-            return profile
-
-        def _decode_enablement_status(
-            src_value__: Any,
+        def _parse_enablement_status(
+            data: object,
         ) -> None | PushTokenCreateQueryResourceObjectAttributesEnablementStatus | Unset:
-            def _parse_enablement_status(
-                data: object,
-            ) -> None | PushTokenCreateQueryResourceObjectAttributesEnablementStatus | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    enablement_status_type_1 = (
-                        check_push_token_create_query_resource_object_attributes_enablement_status(data)
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                enablement_status_type_1 = check_push_token_create_query_resource_object_attributes_enablement_status(
+                    data
+                )
 
-                    return enablement_status_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return enablement_status_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            enablement_status = _parse_enablement_status(src_value__)
+        def _parse_background(data: object) -> None | PushTokenCreateQueryResourceObjectAttributesBackground | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                background_type_1 = check_push_token_create_query_resource_object_attributes_background(data)
 
-            return enablement_status
+                return background_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_background(
-            src_value__: Any,
-        ) -> None | PushTokenCreateQueryResourceObjectAttributesBackground | Unset:
-            def _parse_background(
-                data: object,
-            ) -> None | PushTokenCreateQueryResourceObjectAttributesBackground | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    background_type_1 = check_push_token_create_query_resource_object_attributes_background(data)
+        def _parse_device_metadata(data: object) -> DeviceMetadata | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                device_metadata_type_1 = DeviceMetadata.from_dict(data)
 
-                    return background_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            background = _parse_background(src_value__)
-
-            return background
-
-        def _decode_device_metadata(src_value__: Any) -> DeviceMetadata | None | Unset:
-            def _parse_device_metadata(data: object) -> DeviceMetadata | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    device_metadata_type_1 = DeviceMetadata.from_dict(data)
-
-                    return device_metadata_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            device_metadata = _parse_device_metadata(src_value__)
-
-            return device_metadata
+                return device_metadata_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "platform": ("platform", _decode_platform),
-                "vendor": ("vendor", _decode_vendor),
-                "profile": ("profile", _decode_profile),
-                "enablement_status": ("enablement_status", _decode_enablement_status),
-                "background": ("background", _decode_background),
-                "device_metadata": ("device_metadata", _decode_device_metadata),
+                "platform": ("platform", check_push_token_create_query_resource_object_attributes_platform),
+                "vendor": ("vendor", check_push_token_create_query_resource_object_attributes_vendor),
+                "profile": ("profile", PushTokenCreateQueryResourceObjectAttributesProfile.from_dict),
+                "enablement_status": ("enablement_status", _parse_enablement_status),
+                "background": ("background", _parse_background),
+                "device_metadata": ("device_metadata", _parse_device_metadata),
             },
             copied={
                 "token": "token",
@@ -246,19 +218,3 @@ class PushTokenCreateQueryResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.push_token_device_metadata_environment import (
     PushTokenDeviceMetadataEnvironment,
     check_push_token_device_metadata_environment,
@@ -25,7 +30,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PushTokenDeviceMetadata(LazyModel):
+class PushTokenDeviceMetadata(LazyModel, AdditionalProperties):
     """
     Attributes:
         device_id (None | str | Unset): Relatively stable ID for the device. Will update on app uninstall and reinstall
@@ -159,71 +164,56 @@ class PushTokenDeviceMetadata(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_klaviyo_sdk(src_value__: Any) -> None | PushTokenDeviceMetadataKlaviyoSdk | Unset:
-            def _parse_klaviyo_sdk(data: object) -> None | PushTokenDeviceMetadataKlaviyoSdk | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    klaviyo_sdk_type_1 = check_push_token_device_metadata_klaviyo_sdk(data)
+        def _parse_klaviyo_sdk(data: object) -> None | PushTokenDeviceMetadataKlaviyoSdk | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                klaviyo_sdk_type_1 = check_push_token_device_metadata_klaviyo_sdk(data)
 
-                    return klaviyo_sdk_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return klaviyo_sdk_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            klaviyo_sdk = _parse_klaviyo_sdk(src_value__)
+        def _parse_os_name(data: object) -> None | PushTokenDeviceMetadataOsName | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                os_name_type_1 = check_push_token_device_metadata_os_name(data)
 
-            return klaviyo_sdk
+                return os_name_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_os_name(src_value__: Any) -> None | PushTokenDeviceMetadataOsName | Unset:
-            def _parse_os_name(data: object) -> None | PushTokenDeviceMetadataOsName | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    os_name_type_1 = check_push_token_device_metadata_os_name(data)
+        def _parse_environment(data: object) -> None | PushTokenDeviceMetadataEnvironment | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                environment_type_1 = check_push_token_device_metadata_environment(data)
 
-                    return os_name_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            os_name = _parse_os_name(src_value__)
-
-            return os_name
-
-        def _decode_environment(src_value__: Any) -> None | PushTokenDeviceMetadataEnvironment | Unset:
-            def _parse_environment(data: object) -> None | PushTokenDeviceMetadataEnvironment | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    environment_type_1 = check_push_token_device_metadata_environment(data)
-
-                    return environment_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            environment = _parse_environment(src_value__)
-
-            return environment
+                return environment_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "klaviyo_sdk": ("klaviyo_sdk", _decode_klaviyo_sdk),
-                "os_name": ("os_name", _decode_os_name),
-                "environment": ("environment", _decode_environment),
+                "klaviyo_sdk": ("klaviyo_sdk", _parse_klaviyo_sdk),
+                "os_name": ("os_name", _parse_os_name),
+                "environment": ("environment", _parse_environment),
             },
             copied={
                 "device_id": "device_id",
@@ -253,19 +243,3 @@ class PushTokenDeviceMetadata(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

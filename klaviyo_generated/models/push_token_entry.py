@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.push_token_entry_background import PushTokenEntryBackground, check_push_token_entry_background
 from ..models.push_token_entry_enablement_status import (
     PushTokenEntryEnablementStatus,
@@ -23,7 +31,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PushTokenEntry(LazyModel):
+class PushTokenEntry(LazyModel, AdditionalProperties):
     """
     Attributes:
         token (str): A push token from APNS or FCM. Example: 1234567890abcdef.
@@ -109,83 +117,58 @@ class PushTokenEntry(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.push_token_device_metadata import PushTokenDeviceMetadata  # noqa: PLC0415
 
-        def _decode_platform(src_value__: Any) -> PushTokenEntryPlatform:
-            platform = check_push_token_entry_platform(src_value__)
+        def _parse_enablement_status(data: object) -> None | PushTokenEntryEnablementStatus | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                enablement_status_type_1 = check_push_token_entry_enablement_status(data)
 
-            return platform
+                return enablement_status_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_vendor(src_value__: Any) -> PushTokenEntryVendor:
-            vendor = check_push_token_entry_vendor(src_value__)
+        def _parse_background(data: object) -> None | PushTokenEntryBackground | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                background_type_1 = check_push_token_entry_background(data)
 
-            return vendor
+                return background_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_enablement_status(src_value__: Any) -> None | PushTokenEntryEnablementStatus | Unset:
-            def _parse_enablement_status(data: object) -> None | PushTokenEntryEnablementStatus | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    enablement_status_type_1 = check_push_token_entry_enablement_status(data)
+        def _parse_device_metadata(data: object) -> None | PushTokenDeviceMetadata | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                device_metadata_type_1 = PushTokenDeviceMetadata.from_dict(data)
 
-                    return enablement_status_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            enablement_status = _parse_enablement_status(src_value__)
-
-            return enablement_status
-
-        def _decode_background(src_value__: Any) -> None | PushTokenEntryBackground | Unset:
-            def _parse_background(data: object) -> None | PushTokenEntryBackground | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    background_type_1 = check_push_token_entry_background(data)
-
-                    return background_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            background = _parse_background(src_value__)
-
-            return background
-
-        def _decode_device_metadata(src_value__: Any) -> None | PushTokenDeviceMetadata | Unset:
-            def _parse_device_metadata(data: object) -> None | PushTokenDeviceMetadata | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    device_metadata_type_1 = PushTokenDeviceMetadata.from_dict(data)
-
-                    return device_metadata_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            device_metadata = _parse_device_metadata(src_value__)
-
-            return device_metadata
+                return device_metadata_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "platform": ("platform", _decode_platform),
-                "vendor": ("vendor", _decode_vendor),
-                "enablement_status": ("enablement_status", _decode_enablement_status),
-                "background": ("background", _decode_background),
-                "device_metadata": ("device_metadata", _decode_device_metadata),
+                "platform": ("platform", check_push_token_entry_platform),
+                "vendor": ("vendor", check_push_token_entry_vendor),
+                "enablement_status": ("enablement_status", _parse_enablement_status),
+                "background": ("background", _parse_background),
+                "device_metadata": ("device_metadata", _parse_device_metadata),
             },
             copied={
                 "token": "token",
@@ -205,19 +188,3 @@ class PushTokenEntry(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

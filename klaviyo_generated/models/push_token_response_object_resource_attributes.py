@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.push_token_response_object_resource_attributes_enablement_status import (
     PushTokenResponseObjectResourceAttributesEnablementStatus,
     check_push_token_response_object_resource_attributes_enablement_status,
@@ -26,7 +34,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PushTokenResponseObjectResourceAttributes(LazyModel):
+class PushTokenResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         created (datetime.datetime): The time at which the token was created Example: 2022-11-08T00:00:00+00:00.
@@ -123,47 +131,30 @@ class PushTokenResponseObjectResourceAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.device_metadata import DeviceMetadata  # noqa: PLC0415
 
-        def _decode_created(src_value__: Any) -> datetime.datetime:
-            created = parse_datetime(src_value__)
+        def _parse_metadata(data: object) -> DeviceMetadata | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                metadata_type_1 = DeviceMetadata.from_dict(data)
 
-            return created
-
-        def _decode_enablement_status(src_value__: Any) -> PushTokenResponseObjectResourceAttributesEnablementStatus:
-            enablement_status = check_push_token_response_object_resource_attributes_enablement_status(src_value__)
-
-            return enablement_status
-
-        def _decode_platform(src_value__: Any) -> PushTokenResponseObjectResourceAttributesPlatform:
-            platform = check_push_token_response_object_resource_attributes_platform(src_value__)
-
-            return platform
-
-        def _decode_metadata(src_value__: Any) -> DeviceMetadata | None | Unset:
-            def _parse_metadata(data: object) -> DeviceMetadata | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    metadata_type_1 = DeviceMetadata.from_dict(data)
-
-                    return metadata_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            metadata = _parse_metadata(src_value__)
-
-            return metadata
+                return metadata_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "created": ("created", _decode_created),
-                "enablement_status": ("enablement_status", _decode_enablement_status),
-                "platform": ("platform", _decode_platform),
-                "metadata": ("metadata", _decode_metadata),
+                "created": ("created", parse_datetime),
+                "enablement_status": (
+                    "enablement_status",
+                    check_push_token_response_object_resource_attributes_enablement_status,
+                ),
+                "platform": ("platform", check_push_token_response_object_resource_attributes_platform),
+                "metadata": ("metadata", _parse_metadata),
             },
             copied={
                 "token": "token",
@@ -192,19 +183,3 @@ class PushTokenResponseObjectResourceAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.push_token_unregister_query_resource_object_attributes_platform import (
     PushTokenUnregisterQueryResourceObjectAttributesPlatform,
     check_push_token_unregister_query_resource_object_attributes_platform,
@@ -26,7 +34,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PushTokenUnregisterQueryResourceObjectAttributes(LazyModel):
+class PushTokenUnregisterQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         token (str): A push token from APNS or FCM. Example: 1234567890.
@@ -93,41 +101,26 @@ class PushTokenUnregisterQueryResourceObjectAttributes(LazyModel):
             PushTokenUnregisterQueryResourceObjectAttributesProfile,  # noqa: PLC0415
         )
 
-        def _decode_platform(src_value__: Any) -> PushTokenUnregisterQueryResourceObjectAttributesPlatform:
-            platform = check_push_token_unregister_query_resource_object_attributes_platform(src_value__)
+        def _parse_vendor(data: object) -> None | PushTokenUnregisterQueryResourceObjectAttributesVendor | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                vendor_type_1 = check_push_token_unregister_query_resource_object_attributes_vendor(data)
 
-            return platform
-
-        def _decode_profile(src_value__: Any) -> PushTokenUnregisterQueryResourceObjectAttributesProfile:
-            profile = PushTokenUnregisterQueryResourceObjectAttributesProfile.from_dict(src_value__)
-
-            return profile
-
-        def _decode_vendor(src_value__: Any) -> None | PushTokenUnregisterQueryResourceObjectAttributesVendor | Unset:
-            def _parse_vendor(data: object) -> None | PushTokenUnregisterQueryResourceObjectAttributesVendor | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    vendor_type_1 = check_push_token_unregister_query_resource_object_attributes_vendor(data)
-
-                    return vendor_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            vendor = _parse_vendor(src_value__)
-
-            return vendor
+                return vendor_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "platform": ("platform", _decode_platform),
-                "profile": ("profile", _decode_profile),
-                "vendor": ("vendor", _decode_vendor),
+                "platform": ("platform", check_push_token_unregister_query_resource_object_attributes_platform),
+                "profile": ("profile", PushTokenUnregisterQueryResourceObjectAttributesProfile.from_dict),
+                "vendor": ("vendor", _parse_vendor),
             },
             copied={
                 "token": "token",
@@ -145,19 +138,3 @@ class PushTokenUnregisterQueryResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

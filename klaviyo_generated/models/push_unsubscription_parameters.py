@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.push_token_entry import PushTokenEntry
@@ -16,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class PushUnsubscriptionParameters(LazyModel):
+class PushUnsubscriptionParameters(LazyModel, AdditionalProperties):
     """
     Attributes:
         marketing (UnsubscriptionParameters):
@@ -65,11 +72,6 @@ class PushUnsubscriptionParameters(LazyModel):
         from ..models.push_token_entry import PushTokenEntry  # noqa: PLC0415
         from ..models.unsubscription_parameters import UnsubscriptionParameters  # noqa: PLC0415
 
-        def _decode_marketing(src_value__: Any) -> UnsubscriptionParameters:
-            marketing = UnsubscriptionParameters.from_dict(src_value__)
-
-            return marketing
-
         def _decode_tokens(src_value__: Any) -> list[PushTokenEntry]:
             tokens = []
             _tokens = src_value__
@@ -82,7 +84,7 @@ class PushUnsubscriptionParameters(LazyModel):
 
         return LazyTable(
             fields={
-                "marketing": ("marketing", _decode_marketing),
+                "marketing": ("marketing", UnsubscriptionParameters.from_dict),
                 "tokens": ("tokens", _decode_tokens),
             },
             copied={},
@@ -96,19 +98,3 @@ class PushUnsubscriptionParameters(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

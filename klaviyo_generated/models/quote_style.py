@@ -8,13 +8,18 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.quote_style_alignment import QuoteStyleAlignment, check_quote_style_alignment
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class QuoteStyle(LazyModel):
+class QuoteStyle(LazyModel, AdditionalProperties):
     """
     Attributes:
         font_family (str | Unset):  Default: "Arial, 'Helvetica Neue', Helvetica, sans-serif". Example: Arial,
@@ -120,19 +125,9 @@ class QuoteStyle(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_alignment(src_value__: Any) -> QuoteStyleAlignment | Unset:
-            _alignment = src_value__
-            alignment: QuoteStyleAlignment | Unset
-            if isinstance(_alignment, Unset):
-                alignment = UNSET
-            else:
-                alignment = check_quote_style_alignment(_alignment)
-
-            return alignment
-
         return LazyTable(
             fields={
-                "alignment": ("alignment", _decode_alignment),
+                "alignment": ("alignment", check_quote_style_alignment),
             },
             copied={
                 "font_family": "font_family",
@@ -158,19 +153,3 @@ class QuoteStyle(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.radio_buttons_styles_alignment import RadioButtonsStylesAlignment, check_radio_buttons_styles_alignment
 from ..models.radio_buttons_styles_arrangement import (
     RadioButtonsStylesArrangement,
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class RadioButtonsStyles(LazyModel):
+class RadioButtonsStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         padding (Padding | Unset):
@@ -82,41 +87,11 @@ class RadioButtonsStyles(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.padding import Padding  # noqa: PLC0415
 
-        def _decode_padding(src_value__: Any) -> Padding | Unset:
-            _padding = src_value__
-            padding: Padding | Unset
-            if isinstance(_padding, Unset):
-                padding = UNSET
-            else:
-                padding = Padding.from_dict(_padding)
-
-            return padding
-
-        def _decode_arrangement(src_value__: Any) -> RadioButtonsStylesArrangement | Unset:
-            _arrangement = src_value__
-            arrangement: RadioButtonsStylesArrangement | Unset
-            if isinstance(_arrangement, Unset):
-                arrangement = UNSET
-            else:
-                arrangement = check_radio_buttons_styles_arrangement(_arrangement)
-
-            return arrangement
-
-        def _decode_alignment(src_value__: Any) -> RadioButtonsStylesAlignment | Unset:
-            _alignment = src_value__
-            alignment: RadioButtonsStylesAlignment | Unset
-            if isinstance(_alignment, Unset):
-                alignment = UNSET
-            else:
-                alignment = check_radio_buttons_styles_alignment(_alignment)
-
-            return alignment
-
         return LazyTable(
             fields={
-                "padding": ("padding", _decode_padding),
-                "arrangement": ("arrangement", _decode_arrangement),
-                "alignment": ("alignment", _decode_alignment),
+                "padding": ("padding", Padding.from_dict),
+                "arrangement": ("arrangement", check_radio_buttons_styles_arrangement),
+                "alignment": ("alignment", check_radio_buttons_styles_alignment),
             },
             copied={
                 "background_color": "background_color",
@@ -130,19 +105,3 @@ class RadioButtonsStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,14 +8,19 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.rating_style_alignment import RatingStyleAlignment, check_rating_style_alignment
 from ..models.rating_style_shape import RatingStyleShape, check_rating_style_shape
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class RatingStyle(LazyModel):
+class RatingStyle(LazyModel, AdditionalProperties):
     """
     Attributes:
         color (str | Unset):  Default: '#F8BE00'. Example: #F8BE00.
@@ -92,30 +97,10 @@ class RatingStyle(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_shape(src_value__: Any) -> RatingStyleShape | Unset:
-            _shape = src_value__
-            shape: RatingStyleShape | Unset
-            if isinstance(_shape, Unset):
-                shape = UNSET
-            else:
-                shape = check_rating_style_shape(_shape)
-
-            return shape
-
-        def _decode_alignment(src_value__: Any) -> RatingStyleAlignment | Unset:
-            _alignment = src_value__
-            alignment: RatingStyleAlignment | Unset
-            if isinstance(_alignment, Unset):
-                alignment = UNSET
-            else:
-                alignment = check_rating_style_alignment(_alignment)
-
-            return alignment
-
         return LazyTable(
             fields={
-                "shape": ("shape", _decode_shape),
-                "alignment": ("alignment", _decode_alignment),
+                "shape": ("shape", check_rating_style_shape),
+                "alignment": ("alignment", check_rating_style_alignment),
             },
             copied={
                 "color": "color",
@@ -134,19 +119,3 @@ class RatingStyle(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -21,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class RCSCard(LazyModel):
+class RCSCard(LazyModel, AdditionalProperties):
     """
     Attributes:
         id (str): Unique identifier for this card. Example: 44214e8f-a2fb-43b1-a8e1-1170715ffcfa.
@@ -148,113 +156,103 @@ class RCSCard(LazyModel):
         from ..models.rcs_suggestion import RCSSuggestion  # noqa: PLC0415
         from ..models.slim_image_reference import SlimImageReference  # noqa: PLC0415
 
-        def _decode_extra(src_value__: Any) -> None | RCSCardExtraType0 | Unset:
-            def _parse_extra(data: object) -> None | RCSCardExtraType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    extra_type_0 = RCSCardExtraType0.from_dict(data)
+        def _parse_extra(data: object) -> None | RCSCardExtraType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                extra_type_0 = RCSCardExtraType0.from_dict(data)
 
-                    return extra_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return extra_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            extra = _parse_extra(src_value__)
+        def _parse_image(data: object) -> ImageAsset | None | SlimImageReference | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                image_type_0 = ImageAsset.from_dict(data)
 
-            return extra
+                return image_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                image_type_1 = SlimImageReference.from_dict(data)
+
+                return image_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_image(src_value__: Any) -> ImageAsset | None | SlimImageReference | Unset:
-            def _parse_image(data: object) -> ImageAsset | None | SlimImageReference | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    image_type_0 = ImageAsset.from_dict(data)
-
-                    return image_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    image_type_1 = SlimImageReference.from_dict(data)
-
-                    return image_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             image = parse_union(_parse_image, src_value__)
 
             return image
 
+        def _parse_video(data: object) -> MediaAsset | MediaAssetReference | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                video_type_0 = MediaAsset.from_dict(data)
+
+                return video_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                video_type_1 = MediaAssetReference.from_dict(data)
+
+                return video_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_video(src_value__: Any) -> MediaAsset | MediaAssetReference | None | Unset:
-            def _parse_video(data: object) -> MediaAsset | MediaAssetReference | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    video_type_0 = MediaAsset.from_dict(data)
-
-                    return video_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    video_type_1 = MediaAssetReference.from_dict(data)
-
-                    return video_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             video = parse_union(_parse_video, src_value__)
 
             return video
 
-        def _decode_buttons(src_value__: Any) -> list[RCSSuggestion] | None | Unset:
-            def _parse_buttons(data: object) -> list[RCSSuggestion] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    buttons_type_0 = []
-                    _buttons_type_0 = data
-                    for buttons_type_0_item_data in _buttons_type_0:
-                        buttons_type_0_item = RCSSuggestion.from_dict(buttons_type_0_item_data)
+        def _parse_buttons(data: object) -> list[RCSSuggestion] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                buttons_type_0 = []
+                _buttons_type_0 = data
+                for buttons_type_0_item_data in _buttons_type_0:
+                    buttons_type_0_item = RCSSuggestion.from_dict(buttons_type_0_item_data)
 
-                        buttons_type_0.append(buttons_type_0_item)
+                    buttons_type_0.append(buttons_type_0_item)
 
-                    return buttons_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            buttons = _parse_buttons(src_value__)
-
-            return buttons
+                return buttons_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "extra": ("extra", _decode_extra),
+                "extra": ("extra", _parse_extra),
                 "image": ("image", _decode_image),
                 "video": ("video", _decode_video),
-                "buttons": ("buttons", _decode_buttons),
+                "buttons": ("buttons", _parse_buttons),
             },
             copied={
                 "id": "id",
@@ -273,19 +271,3 @@ class RCSCard(LazyModel):
             required=("id",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class RCSRichContent(LazyModel):
+class RCSRichContent(LazyModel, AdditionalProperties):
     """
     Attributes:
         cards (list[RCSCard] | None | Unset): List of cards in this rich content.
@@ -96,81 +101,66 @@ class RCSRichContent(LazyModel):
         from ..models.rcs_card import RCSCard  # noqa: PLC0415
         from ..models.rcs_suggestion import RCSSuggestion  # noqa: PLC0415
 
-        def _decode_cards(src_value__: Any) -> list[RCSCard] | None | Unset:
-            def _parse_cards(data: object) -> list[RCSCard] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    cards_type_0 = []
-                    _cards_type_0 = data
-                    for cards_type_0_item_data in _cards_type_0:
-                        cards_type_0_item = RCSCard.from_dict(cards_type_0_item_data)
+        def _parse_cards(data: object) -> list[RCSCard] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                cards_type_0 = []
+                _cards_type_0 = data
+                for cards_type_0_item_data in _cards_type_0:
+                    cards_type_0_item = RCSCard.from_dict(cards_type_0_item_data)
 
-                        cards_type_0.append(cards_type_0_item)
+                    cards_type_0.append(cards_type_0_item)
 
-                    return cards_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return cards_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            cards = _parse_cards(src_value__)
+        def _parse_suggestions(data: object) -> list[RCSSuggestion] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                suggestions_type_0 = []
+                _suggestions_type_0 = data
+                for suggestions_type_0_item_data in _suggestions_type_0:
+                    suggestions_type_0_item = RCSSuggestion.from_dict(suggestions_type_0_item_data)
 
-            return cards
+                    suggestions_type_0.append(suggestions_type_0_item)
 
-        def _decode_suggestions(src_value__: Any) -> list[RCSSuggestion] | None | Unset:
-            def _parse_suggestions(data: object) -> list[RCSSuggestion] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    suggestions_type_0 = []
-                    _suggestions_type_0 = data
-                    for suggestions_type_0_item_data in _suggestions_type_0:
-                        suggestions_type_0_item = RCSSuggestion.from_dict(suggestions_type_0_item_data)
+                return suggestions_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-                        suggestions_type_0.append(suggestions_type_0_item)
+        def _parse_file(data: object) -> MediaAssetReference | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                file_type_1 = MediaAssetReference.from_dict(data)
 
-                    return suggestions_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            suggestions = _parse_suggestions(src_value__)
-
-            return suggestions
-
-        def _decode_file(src_value__: Any) -> MediaAssetReference | None | Unset:
-            def _parse_file(data: object) -> MediaAssetReference | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    file_type_1 = MediaAssetReference.from_dict(data)
-
-                    return file_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            file = _parse_file(src_value__)
-
-            return file
+                return file_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "cards": ("cards", _decode_cards),
-                "suggestions": ("suggestions", _decode_suggestions),
-                "file": ("file", _decode_file),
+                "cards": ("cards", _parse_cards),
+                "suggestions": ("suggestions", _parse_suggestions),
+                "file": ("file", _parse_file),
             },
             copied={},
             known=(
@@ -181,19 +171,3 @@ class RCSRichContent(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,14 +8,22 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.rcs_suggestion_open_mode import RCSSuggestionOpenMode, check_rcs_suggestion_open_mode
 from ..models.rcs_suggestion_type import RCSSuggestionType, check_rcs_suggestion_type
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class RCSSuggestion(LazyModel):
+class RCSSuggestion(LazyModel, AdditionalProperties):
     """
     Attributes:
         id (str): Unique identifier for this suggestion/button. Example: quick-action-1767105662671.
@@ -87,35 +95,25 @@ class RCSSuggestion(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> RCSSuggestionType:
-            type_ = check_rcs_suggestion_type(src_value__)
+        def _parse_open_mode(data: object) -> None | RCSSuggestionOpenMode | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                open_mode_type_1 = check_rcs_suggestion_open_mode(data)
 
-            return type_
-
-        def _decode_open_mode(src_value__: Any) -> None | RCSSuggestionOpenMode | Unset:
-            def _parse_open_mode(data: object) -> None | RCSSuggestionOpenMode | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    open_mode_type_1 = check_rcs_suggestion_open_mode(data)
-
-                    return open_mode_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            open_mode = _parse_open_mode(src_value__)
-
-            return open_mode
+                return open_mode_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "open_mode": ("open_mode", _decode_open_mode),
+                "type_": ("type", check_rcs_suggestion_type),
+                "open_mode": ("open_mode", _parse_open_mode),
             },
             copied={
                 "id": "id",
@@ -136,19 +134,3 @@ class RCSSuggestion(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

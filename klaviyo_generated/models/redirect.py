@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.redirect_type import RedirectType, check_redirect_type
 from ..types import UNSET, Unset
 
@@ -17,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class Redirect(LazyModel):
+class Redirect(LazyModel, AdditionalProperties):
     """
     Attributes:
         submit (bool):
@@ -80,20 +88,10 @@ class Redirect(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.redirect_properties import RedirectProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> RedirectType:
-            type_ = check_redirect_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> RedirectProperties:
-            properties = RedirectProperties.from_dict(src_value__)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_redirect_type),
+                "properties": ("properties", RedirectProperties.from_dict),
             },
             copied={
                 "submit": "submit",
@@ -112,19 +110,3 @@ class Redirect(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

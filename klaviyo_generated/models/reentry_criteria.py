@@ -8,14 +8,22 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.reentry_criteria_unit_type_0 import ReentryCriteriaUnitType0, check_reentry_criteria_unit_type_0
 from ..models.reentry_criteria_unit_type_1 import ReentryCriteriaUnitType1, check_reentry_criteria_unit_type_1
 from ..types import parse_union
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ReentryCriteria(LazyModel):
+class ReentryCriteria(LazyModel, AdditionalProperties):
     """
     Attributes:
         duration (int):
@@ -62,22 +70,22 @@ class ReentryCriteria(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_unit(src_value__: Any) -> ReentryCriteriaUnitType0 | ReentryCriteriaUnitType1:
-            def _parse_unit(data: object) -> ReentryCriteriaUnitType0 | ReentryCriteriaUnitType1:
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    unit_type_0 = check_reentry_criteria_unit_type_0(data)
-
-                    return unit_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_unit(data: object) -> ReentryCriteriaUnitType0 | ReentryCriteriaUnitType1:
+            try:
                 if not isinstance(data, str):
                     raise TypeError()
-                unit_type_1 = check_reentry_criteria_unit_type_1(data)
+                unit_type_0 = check_reentry_criteria_unit_type_0(data)
 
-                return unit_type_1
+                return unit_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, str):
+                raise TypeError()
+            unit_type_1 = check_reentry_criteria_unit_type_1(data)
 
+            return unit_type_1
+
+        def _decode_unit(src_value__: Any) -> ReentryCriteriaUnitType0 | ReentryCriteriaUnitType1:
             unit = parse_union(_parse_unit, src_value__)
 
             return unit
@@ -99,19 +107,3 @@ class ReentryCriteria(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,12 +8,19 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.reject_reason_fake_reason import RejectReasonFakeReason, check_reject_reason_fake_reason
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class RejectReasonFake(LazyModel):
+class RejectReasonFake(LazyModel, AdditionalProperties):
     """
     Attributes:
         reason (RejectReasonFakeReason): rejected due to fake content
@@ -49,33 +56,12 @@ class RejectReasonFake(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_reason(src_value__: Any) -> RejectReasonFakeReason:
-            reason = check_reject_reason_fake_reason(src_value__)
-
-            return reason
-
         return LazyTable(
             fields={
-                "reason": ("reason", _decode_reason),
+                "reason": ("reason", check_reject_reason_fake_reason),
             },
             copied={},
             known=("reason",),
             required=("reason",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

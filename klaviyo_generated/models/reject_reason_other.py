@@ -8,13 +8,20 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.reject_reason_other_reason import RejectReasonOtherReason, check_reject_reason_other_reason
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class RejectReasonOther(LazyModel):
+class RejectReasonOther(LazyModel, AdditionalProperties):
     """
     Attributes:
         reason (RejectReasonOtherReason): reject reason is other
@@ -60,14 +67,9 @@ class RejectReasonOther(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_reason(src_value__: Any) -> RejectReasonOtherReason:
-            reason = check_reject_reason_other_reason(src_value__)
-
-            return reason
-
         return LazyTable(
             fields={
-                "reason": ("reason", _decode_reason),
+                "reason": ("reason", check_reject_reason_other_reason),
             },
             copied={
                 "status_explanation": "status_explanation",
@@ -79,19 +81,3 @@ class RejectReasonOther(LazyModel):
             required=("reason",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

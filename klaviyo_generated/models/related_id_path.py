@@ -8,12 +8,20 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.related_id_path_identifier_type import RelatedIdPathIdentifierType, check_related_id_path_identifier_type
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class RelatedIdPath(LazyModel):
+class RelatedIdPath(LazyModel, AdditionalProperties):
     """
     Attributes:
         identifier_type (RelatedIdPathIdentifierType): Profile identifier type
@@ -60,14 +68,9 @@ class RelatedIdPath(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_identifier_type(src_value__: Any) -> RelatedIdPathIdentifierType:
-            identifier_type = check_related_id_path_identifier_type(src_value__)
-
-            return identifier_type
-
         return LazyTable(
             fields={
-                "identifier_type": ("identifier_type", _decode_identifier_type),
+                "identifier_type": ("identifier_type", check_related_id_path_identifier_type),
             },
             copied={
                 "path": "path",
@@ -82,19 +85,3 @@ class RelatedIdPath(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.relative_date_range_filter_operator import (
     RelativeDateRangeFilterOperator,
     check_relative_date_range_filter_operator,
@@ -18,7 +26,7 @@ from ..models.relative_date_range_filter_unit import RelativeDateRangeFilterUnit
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class RelativeDateRangeFilter(LazyModel):
+class RelativeDateRangeFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (RelativeDateRangeFilterType):
@@ -86,26 +94,11 @@ class RelativeDateRangeFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> RelativeDateRangeFilterType:
-            type_ = check_relative_date_range_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> RelativeDateRangeFilterOperator:
-            operator = check_relative_date_range_filter_operator(src_value__)
-
-            return operator
-
-        def _decode_unit(src_value__: Any) -> RelativeDateRangeFilterUnit:
-            unit = check_relative_date_range_filter_unit(src_value__)
-
-            return unit
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
-                "unit": ("unit", _decode_unit),
+                "type_": ("type", check_relative_date_range_filter_type),
+                "operator": ("operator", check_relative_date_range_filter_operator),
+                "unit": ("unit", check_relative_date_range_filter_unit),
             },
             copied={
                 "start": "start",
@@ -127,19 +120,3 @@ class RelativeDateRangeFilter(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

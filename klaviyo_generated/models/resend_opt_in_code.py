@@ -8,13 +8,20 @@ from typing import Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.resend_opt_in_code_type import ResendOptInCodeType, check_resend_opt_in_code_type
 from ..types import UNSET, Unset, strict_enums
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ResendOptInCode(LazyModel):
+class ResendOptInCode(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ResendOptInCodeType):
@@ -76,11 +83,6 @@ class ResendOptInCode(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ResendOptInCodeType:
-            type_ = check_resend_opt_in_code_type(src_value__)
-
-            return type_
-
         def _decode_submit(src_value__: Any) -> Literal[False] | Unset:
             submit = cast(Literal[False] | Unset, src_value__)
             if submit != False and not isinstance(submit, Unset) and strict_enums():
@@ -89,7 +91,7 @@ class ResendOptInCode(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_resend_opt_in_code_type),
                 "submit": ("submit", _decode_submit),
             },
             copied={
@@ -105,19 +107,3 @@ class ResendOptInCode(LazyModel):
             required=("type",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,7 +21,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ResponseMeta(LazyModel):
+class ResponseMeta(LazyModel, AdditionalProperties):
     """Response-level metadata
 
     Attributes:
@@ -51,38 +56,12 @@ class ResponseMeta(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.agent_hints import AgentHints  # noqa: PLC0415
 
-        def _decode_agent_hints(src_value__: Any) -> AgentHints | Unset:
-            _agent_hints = src_value__
-            agent_hints: AgentHints | Unset
-            if isinstance(_agent_hints, Unset):
-                agent_hints = UNSET
-            else:
-                agent_hints = AgentHints.from_dict(_agent_hints)
-
-            return agent_hints
-
         return LazyTable(
             fields={
-                "agent_hints": ("agent_hints", _decode_agent_hints),
+                "agent_hints": ("agent_hints", AgentHints.from_dict),
             },
             copied={},
             known=("agent_hints",),
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

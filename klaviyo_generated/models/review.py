@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.review_type import ReviewType, check_review_type
 from ..types import UNSET, Unset
 
@@ -18,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class Review(LazyModel):
+class Review(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ReviewType):
@@ -79,31 +86,11 @@ class Review(LazyModel):
         from ..models.review_properties import ReviewProperties  # noqa: PLC0415
         from ..models.review_styles import ReviewStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ReviewType:
-            type_ = check_review_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> ReviewProperties:
-            properties = ReviewProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_styles(src_value__: Any) -> ReviewStyles | Unset:
-            _styles = src_value__
-            styles: ReviewStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = ReviewStyles.from_dict(_styles)
-
-            return styles
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
-                "styles": ("styles", _decode_styles),
+                "type_": ("type", check_review_type),
+                "properties": ("properties", ReviewProperties.from_dict),
+                "styles": ("styles", ReviewStyles.from_dict),
             },
             copied={
                 "id": "id",
@@ -120,19 +107,3 @@ class Review(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

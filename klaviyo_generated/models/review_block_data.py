@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -19,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ReviewBlockData(LazyModel):
+class ReviewBlockData(LazyModel, AdditionalProperties):
     """
     Attributes:
         properties (DynamicReviewBlockProperties | StaticReviewBlockProperties):
@@ -77,41 +84,31 @@ class ReviewBlockData(LazyModel):
         from ..models.review_block_styles import ReviewBlockStyles  # noqa: PLC0415
         from ..models.static_review_block_properties import StaticReviewBlockProperties  # noqa: PLC0415
 
-        def _decode_properties(src_value__: Any) -> DynamicReviewBlockProperties | StaticReviewBlockProperties:
-            def _parse_properties(data: object) -> DynamicReviewBlockProperties | StaticReviewBlockProperties:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    properties_type_0 = StaticReviewBlockProperties.from_dict(data)
-
-                    return properties_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_properties(data: object) -> DynamicReviewBlockProperties | StaticReviewBlockProperties:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                properties_type_1 = DynamicReviewBlockProperties.from_dict(data)
+                properties_type_0 = StaticReviewBlockProperties.from_dict(data)
 
-                return properties_type_1
+                return properties_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            properties_type_1 = DynamicReviewBlockProperties.from_dict(data)
 
+            return properties_type_1
+
+        def _decode_properties(src_value__: Any) -> DynamicReviewBlockProperties | StaticReviewBlockProperties:
             properties = parse_union(_parse_properties, src_value__)
 
             return properties
 
-        def _decode_display_options(src_value__: Any) -> DisplayOptions:
-            display_options = DisplayOptions.from_dict(src_value__)
-
-            return display_options
-
-        def _decode_styles(src_value__: Any) -> ReviewBlockStyles:
-            styles = ReviewBlockStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
                 "properties": ("properties", _decode_properties),
-                "display_options": ("display_options", _decode_display_options),
-                "styles": ("styles", _decode_styles),
+                "display_options": ("display_options", DisplayOptions.from_dict),
+                "styles": ("styles", ReviewBlockStyles.from_dict),
             },
             copied={},
             known=(
@@ -126,19 +123,3 @@ class ReviewBlockData(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.review_block_styles_author_align import (
     ReviewBlockStylesAuthorAlign,
     check_review_block_styles_author_align,
@@ -61,7 +66,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ReviewBlockStyles(LazyModel):
+class ReviewBlockStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         author_align (None | ReviewBlockStylesAuthorAlign | Unset): Text Alignment.
@@ -557,323 +562,248 @@ class ReviewBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_author_align(src_value__: Any) -> None | ReviewBlockStylesAuthorAlign | Unset:
-            def _parse_author_align(data: object) -> None | ReviewBlockStylesAuthorAlign | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    author_align_type_1 = check_review_block_styles_author_align(data)
+        def _parse_author_align(data: object) -> None | ReviewBlockStylesAuthorAlign | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                author_align_type_1 = check_review_block_styles_author_align(data)
 
-                    return author_align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return author_align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            author_align = _parse_author_align(src_value__)
+        def _parse_author_font_style(data: object) -> None | ReviewBlockStylesAuthorFontStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                author_font_style_type_1 = check_review_block_styles_author_font_style(data)
 
-            return author_align
+                return author_font_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_author_font_style(src_value__: Any) -> None | ReviewBlockStylesAuthorFontStyle | Unset:
-            def _parse_author_font_style(data: object) -> None | ReviewBlockStylesAuthorFontStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    author_font_style_type_1 = check_review_block_styles_author_font_style(data)
+        def _parse_border_style(data: object) -> None | ReviewBlockStylesBorderStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                border_style_type_1 = check_review_block_styles_border_style(data)
 
-                    return author_font_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return border_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            author_font_style = _parse_author_font_style(src_value__)
+        def _parse_layout(data: object) -> None | ReviewBlockStylesLayout | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                layout_type_1 = check_review_block_styles_layout(data)
 
-            return author_font_style
+                return layout_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_border_style(src_value__: Any) -> None | ReviewBlockStylesBorderStyle | Unset:
-            def _parse_border_style(data: object) -> None | ReviewBlockStylesBorderStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    border_style_type_1 = check_review_block_styles_border_style(data)
+        def _parse_product_name_align(data: object) -> None | ReviewBlockStylesProductNameAlign | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                product_name_align_type_1 = check_review_block_styles_product_name_align(data)
 
-                    return border_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return product_name_align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            border_style = _parse_border_style(src_value__)
+        def _parse_product_name_font_style(data: object) -> None | ReviewBlockStylesProductNameFontStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                product_name_font_style_type_1 = check_review_block_styles_product_name_font_style(data)
 
-            return border_style
+                return product_name_font_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_layout(src_value__: Any) -> None | ReviewBlockStylesLayout | Unset:
-            def _parse_layout(data: object) -> None | ReviewBlockStylesLayout | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    layout_type_1 = check_review_block_styles_layout(data)
+        def _parse_quote_align(data: object) -> None | ReviewBlockStylesQuoteAlign | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                quote_align_type_1 = check_review_block_styles_quote_align(data)
 
-                    return layout_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return quote_align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            layout = _parse_layout(src_value__)
+        def _parse_quote_font_style(data: object) -> None | ReviewBlockStylesQuoteFontStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                quote_font_style_type_1 = check_review_block_styles_quote_font_style(data)
 
-            return layout
+                return quote_font_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_product_name_align(src_value__: Any) -> None | ReviewBlockStylesProductNameAlign | Unset:
-            def _parse_product_name_align(data: object) -> None | ReviewBlockStylesProductNameAlign | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    product_name_align_type_1 = check_review_block_styles_product_name_align(data)
+        def _parse_quote_style(data: object) -> None | ReviewBlockStylesQuoteStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                quote_style_type_1 = check_review_block_styles_quote_style(data)
 
-                    return product_name_align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return quote_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            product_name_align = _parse_product_name_align(src_value__)
+        def _parse_star_size(data: object) -> None | ReviewBlockStylesStarSize | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                star_size_type_1 = check_review_block_styles_star_size(data)
 
-            return product_name_align
+                return star_size_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_product_name_font_style(src_value__: Any) -> None | ReviewBlockStylesProductNameFontStyle | Unset:
-            def _parse_product_name_font_style(data: object) -> None | ReviewBlockStylesProductNameFontStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    product_name_font_style_type_1 = check_review_block_styles_product_name_font_style(data)
+        def _parse_star_rating_shape(data: object) -> None | ReviewBlockStylesStarRatingShape | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                star_rating_shape_type_1 = check_review_block_styles_star_rating_shape(data)
 
-                    return product_name_font_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return star_rating_shape_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            product_name_font_style = _parse_product_name_font_style(src_value__)
+        def _parse_star_alignment(data: object) -> None | ReviewBlockStylesStarAlignment | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                star_alignment_type_1 = check_review_block_styles_star_alignment(data)
 
-            return product_name_font_style
+                return star_alignment_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_quote_align(src_value__: Any) -> None | ReviewBlockStylesQuoteAlign | Unset:
-            def _parse_quote_align(data: object) -> None | ReviewBlockStylesQuoteAlign | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    quote_align_type_1 = check_review_block_styles_quote_align(data)
+        def _parse_verified_font_style(data: object) -> None | ReviewBlockStylesVerifiedFontStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                verified_font_style_type_1 = check_review_block_styles_verified_font_style(data)
 
-                    return quote_align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return verified_font_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            quote_align = _parse_quote_align(src_value__)
+        def _parse_verified_badge_color(data: object) -> None | ReviewBlockStylesVerifiedBadgeColor | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                verified_badge_color_type_1 = check_review_block_styles_verified_badge_color(data)
 
-            return quote_align
+                return verified_badge_color_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_quote_font_style(src_value__: Any) -> None | ReviewBlockStylesQuoteFontStyle | Unset:
-            def _parse_quote_font_style(data: object) -> None | ReviewBlockStylesQuoteFontStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    quote_font_style_type_1 = check_review_block_styles_quote_font_style(data)
+        def _parse_verified_badge_style(data: object) -> None | ReviewBlockStylesVerifiedBadgeStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                verified_badge_style_type_1 = check_review_block_styles_verified_badge_style(data)
 
-                    return quote_font_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            quote_font_style = _parse_quote_font_style(src_value__)
-
-            return quote_font_style
-
-        def _decode_quote_style(src_value__: Any) -> None | ReviewBlockStylesQuoteStyle | Unset:
-            def _parse_quote_style(data: object) -> None | ReviewBlockStylesQuoteStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    quote_style_type_1 = check_review_block_styles_quote_style(data)
-
-                    return quote_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            quote_style = _parse_quote_style(src_value__)
-
-            return quote_style
-
-        def _decode_star_size(src_value__: Any) -> None | ReviewBlockStylesStarSize | Unset:
-            def _parse_star_size(data: object) -> None | ReviewBlockStylesStarSize | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    star_size_type_1 = check_review_block_styles_star_size(data)
-
-                    return star_size_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            star_size = _parse_star_size(src_value__)
-
-            return star_size
-
-        def _decode_star_rating_shape(src_value__: Any) -> None | ReviewBlockStylesStarRatingShape | Unset:
-            def _parse_star_rating_shape(data: object) -> None | ReviewBlockStylesStarRatingShape | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    star_rating_shape_type_1 = check_review_block_styles_star_rating_shape(data)
-
-                    return star_rating_shape_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            star_rating_shape = _parse_star_rating_shape(src_value__)
-
-            return star_rating_shape
-
-        def _decode_star_alignment(src_value__: Any) -> None | ReviewBlockStylesStarAlignment | Unset:
-            def _parse_star_alignment(data: object) -> None | ReviewBlockStylesStarAlignment | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    star_alignment_type_1 = check_review_block_styles_star_alignment(data)
-
-                    return star_alignment_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            star_alignment = _parse_star_alignment(src_value__)
-
-            return star_alignment
-
-        def _decode_verified_font_style(src_value__: Any) -> None | ReviewBlockStylesVerifiedFontStyle | Unset:
-            def _parse_verified_font_style(data: object) -> None | ReviewBlockStylesVerifiedFontStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    verified_font_style_type_1 = check_review_block_styles_verified_font_style(data)
-
-                    return verified_font_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            verified_font_style = _parse_verified_font_style(src_value__)
-
-            return verified_font_style
-
-        def _decode_verified_badge_color(src_value__: Any) -> None | ReviewBlockStylesVerifiedBadgeColor | Unset:
-            def _parse_verified_badge_color(data: object) -> None | ReviewBlockStylesVerifiedBadgeColor | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    verified_badge_color_type_1 = check_review_block_styles_verified_badge_color(data)
-
-                    return verified_badge_color_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            verified_badge_color = _parse_verified_badge_color(src_value__)
-
-            return verified_badge_color
-
-        def _decode_verified_badge_style(src_value__: Any) -> None | ReviewBlockStylesVerifiedBadgeStyle | Unset:
-            def _parse_verified_badge_style(data: object) -> None | ReviewBlockStylesVerifiedBadgeStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    verified_badge_style_type_1 = check_review_block_styles_verified_badge_style(data)
-
-                    return verified_badge_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            verified_badge_style = _parse_verified_badge_style(src_value__)
-
-            return verified_badge_style
+                return verified_badge_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "author_align": ("author_align", _decode_author_align),
-                "author_font_style": ("author_font_style", _decode_author_font_style),
-                "border_style": ("border_style", _decode_border_style),
-                "layout": ("layout", _decode_layout),
-                "product_name_align": ("product_name_align", _decode_product_name_align),
-                "product_name_font_style": ("product_name_font_style", _decode_product_name_font_style),
-                "quote_align": ("quote_align", _decode_quote_align),
-                "quote_font_style": ("quote_font_style", _decode_quote_font_style),
-                "quote_style": ("quote_style", _decode_quote_style),
-                "star_size": ("star_size", _decode_star_size),
-                "star_rating_shape": ("star_rating_shape", _decode_star_rating_shape),
-                "star_alignment": ("star_alignment", _decode_star_alignment),
-                "verified_font_style": ("verified_font_style", _decode_verified_font_style),
-                "verified_badge_color": ("verified_badge_color", _decode_verified_badge_color),
-                "verified_badge_style": ("verified_badge_style", _decode_verified_badge_style),
+                "author_align": ("author_align", _parse_author_align),
+                "author_font_style": ("author_font_style", _parse_author_font_style),
+                "border_style": ("border_style", _parse_border_style),
+                "layout": ("layout", _parse_layout),
+                "product_name_align": ("product_name_align", _parse_product_name_align),
+                "product_name_font_style": ("product_name_font_style", _parse_product_name_font_style),
+                "quote_align": ("quote_align", _parse_quote_align),
+                "quote_font_style": ("quote_font_style", _parse_quote_font_style),
+                "quote_style": ("quote_style", _parse_quote_style),
+                "star_size": ("star_size", _parse_star_size),
+                "star_rating_shape": ("star_rating_shape", _parse_star_rating_shape),
+                "star_alignment": ("star_alignment", _parse_star_alignment),
+                "verified_font_style": ("verified_font_style", _parse_verified_font_style),
+                "verified_badge_color": ("verified_badge_color", _parse_verified_badge_color),
+                "verified_badge_style": ("verified_badge_style", _parse_verified_badge_style),
             },
             copied={
                 "author_color": "author_color",
@@ -975,19 +905,3 @@ class ReviewBlockStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

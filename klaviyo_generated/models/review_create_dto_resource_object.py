@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.review_enum import ReviewEnum, check_review_enum
 from ..types import UNSET, Unset
 
@@ -18,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ReviewCreateDTOResourceObject(LazyModel):
+class ReviewCreateDTOResourceObject(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ReviewEnum):
@@ -70,31 +77,11 @@ class ReviewCreateDTOResourceObject(LazyModel):
         from ..models.review_create_dto_resource_object_attributes import ReviewCreateDTOResourceObjectAttributes  # noqa: PLC0415
         from ..models.review_create_dto_resource_object_relationships import ReviewCreateDTOResourceObjectRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ReviewEnum:
-            type_ = check_review_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ReviewCreateDTOResourceObjectAttributes:
-            attributes = ReviewCreateDTOResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> ReviewCreateDTOResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: ReviewCreateDTOResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = ReviewCreateDTOResourceObjectRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_review_enum),
+                "attributes": ("attributes", ReviewCreateDTOResourceObjectAttributes.from_dict),
+                "relationships": ("relationships", ReviewCreateDTOResourceObjectRelationships.from_dict),
             },
             copied={},
             known=(
@@ -108,19 +95,3 @@ class ReviewCreateDTOResourceObject(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

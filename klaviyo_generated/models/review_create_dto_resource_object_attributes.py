@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.review_create_dto_resource_object_attributes_incentive_type import (
     ReviewCreateDTOResourceObjectAttributesIncentiveType,
     check_review_create_dto_resource_object_attributes_incentive_type,
@@ -29,7 +37,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ReviewCreateDTOResourceObjectAttributes(LazyModel):
+class ReviewCreateDTOResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         review_type (ReviewCreateDTOResourceObjectAttributesReviewType): The type of this review -- either a review or a
@@ -171,128 +179,94 @@ class ReviewCreateDTOResourceObjectAttributes(LazyModel):
         from ..models.custom_question_dto import CustomQuestionDTO  # noqa: PLC0415
         from ..models.review_product_external_id import ReviewProductExternalId  # noqa: PLC0415
 
-        def _decode_review_type(src_value__: Any) -> ReviewCreateDTOResourceObjectAttributesReviewType:
-            review_type = check_review_create_dto_resource_object_attributes_review_type(src_value__)
+        def _parse_incentive_type(data: object) -> None | ReviewCreateDTOResourceObjectAttributesIncentiveType | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                incentive_type_type_1 = check_review_create_dto_resource_object_attributes_incentive_type(data)
 
-            return review_type
+                return incentive_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_incentive_type(
-            src_value__: Any,
-        ) -> None | ReviewCreateDTOResourceObjectAttributesIncentiveType | Unset:
-            def _parse_incentive_type(
-                data: object,
-            ) -> None | ReviewCreateDTOResourceObjectAttributesIncentiveType | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    incentive_type_type_1 = check_review_create_dto_resource_object_attributes_incentive_type(data)
+        def _parse_product(data: object) -> None | ReviewProductExternalId | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                product_type_1 = ReviewProductExternalId.from_dict(data)
 
-                    return incentive_type_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return product_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            incentive_type = _parse_incentive_type(src_value__)
+        def _parse_rating(data: object) -> None | ReviewCreateDTOResourceObjectAttributesRating | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, int):
+                    raise TypeError()
+                rating_type_1 = check_review_create_dto_resource_object_attributes_rating(data)
 
-            return incentive_type
+                return rating_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_product(src_value__: Any) -> None | ReviewProductExternalId | Unset:
-            def _parse_product(data: object) -> None | ReviewProductExternalId | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    product_type_1 = ReviewProductExternalId.from_dict(data)
+        def _parse_custom_questions(data: object) -> list[CustomQuestionDTO] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                custom_questions_type_0 = []
+                _custom_questions_type_0 = data
+                for custom_questions_type_0_item_data in _custom_questions_type_0:
+                    custom_questions_type_0_item = CustomQuestionDTO.from_dict(custom_questions_type_0_item_data)
 
-                    return product_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                    custom_questions_type_0.append(custom_questions_type_0_item)
 
-            product = _parse_product(src_value__)
+                return custom_questions_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            return product
+        def _parse_images(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                images_type_0 = cast(list[str], data)
 
-        def _decode_rating(src_value__: Any) -> None | ReviewCreateDTOResourceObjectAttributesRating | Unset:
-            def _parse_rating(data: object) -> None | ReviewCreateDTOResourceObjectAttributesRating | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, int):
-                        raise TypeError()
-                    rating_type_1 = check_review_create_dto_resource_object_attributes_rating(data)
-
-                    return rating_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            rating = _parse_rating(src_value__)
-
-            return rating
-
-        def _decode_custom_questions(src_value__: Any) -> list[CustomQuestionDTO] | None | Unset:
-            def _parse_custom_questions(data: object) -> list[CustomQuestionDTO] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    custom_questions_type_0 = []
-                    _custom_questions_type_0 = data
-                    for custom_questions_type_0_item_data in _custom_questions_type_0:
-                        custom_questions_type_0_item = CustomQuestionDTO.from_dict(custom_questions_type_0_item_data)
-
-                        custom_questions_type_0.append(custom_questions_type_0_item)
-
-                    return custom_questions_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            custom_questions = _parse_custom_questions(src_value__)
-
-            return custom_questions
-
-        def _decode_images(src_value__: Any) -> list[str] | None | Unset:
-            def _parse_images(data: object) -> list[str] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    images_type_0 = cast(list[str], data)
-
-                    return images_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            images = _parse_images(src_value__)
-
-            return images
+                return images_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "review_type": ("review_type", _decode_review_type),
-                "incentive_type": ("incentive_type", _decode_incentive_type),
-                "product": ("product", _decode_product),
-                "rating": ("rating", _decode_rating),
-                "custom_questions": ("custom_questions", _decode_custom_questions),
-                "images": ("images", _decode_images),
+                "review_type": ("review_type", check_review_create_dto_resource_object_attributes_review_type),
+                "incentive_type": ("incentive_type", _parse_incentive_type),
+                "product": ("product", _parse_product),
+                "rating": ("rating", _parse_rating),
+                "custom_questions": ("custom_questions", _parse_custom_questions),
+                "images": ("images", _parse_images),
             },
             copied={
                 "email": "email",
@@ -320,19 +294,3 @@ class ReviewCreateDTOResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

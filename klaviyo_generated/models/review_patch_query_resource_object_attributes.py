@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -20,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ReviewPatchQueryResourceObjectAttributes(LazyModel):
+class ReviewPatchQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         status (None | ReviewStatusFeatured | ReviewStatusPending | ReviewStatusPublished | ReviewStatusRejected |
@@ -79,6 +84,63 @@ class ReviewPatchQueryResourceObjectAttributes(LazyModel):
         from ..models.review_status_rejected import ReviewStatusRejected  # noqa: PLC0415
         from ..models.review_status_unpublished import ReviewStatusUnpublished  # noqa: PLC0415
 
+        def _parse_status(
+            data: object,
+        ) -> (
+            None
+            | ReviewStatusFeatured
+            | ReviewStatusPending
+            | ReviewStatusPublished
+            | ReviewStatusRejected
+            | ReviewStatusUnpublished
+            | Unset
+        ):
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                status_type_0 = ReviewStatusRejected.from_dict(data)
+
+                return status_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                status_type_1 = ReviewStatusFeatured.from_dict(data)
+
+                return status_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                status_type_2 = ReviewStatusPublished.from_dict(data)
+
+                return status_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                status_type_3 = ReviewStatusUnpublished.from_dict(data)
+
+                return status_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                status_type_4 = ReviewStatusPending.from_dict(data)
+
+                return status_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_status(
             src_value__: Any,
         ) -> (
@@ -90,63 +152,6 @@ class ReviewPatchQueryResourceObjectAttributes(LazyModel):
             | ReviewStatusUnpublished
             | Unset
         ):
-            def _parse_status(
-                data: object,
-            ) -> (
-                None
-                | ReviewStatusFeatured
-                | ReviewStatusPending
-                | ReviewStatusPublished
-                | ReviewStatusRejected
-                | ReviewStatusUnpublished
-                | Unset
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    status_type_0 = ReviewStatusRejected.from_dict(data)
-
-                    return status_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    status_type_1 = ReviewStatusFeatured.from_dict(data)
-
-                    return status_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    status_type_2 = ReviewStatusPublished.from_dict(data)
-
-                    return status_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    status_type_3 = ReviewStatusUnpublished.from_dict(data)
-
-                    return status_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    status_type_4 = ReviewStatusPending.from_dict(data)
-
-                    return status_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             status = parse_union(_parse_status, src_value__)
 
             return status
@@ -160,19 +165,3 @@ class ReviewPatchQueryResourceObjectAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.review_product_external_id_integration_key import (
     ReviewProductExternalIdIntegrationKey,
     check_review_product_external_id_integration_key,
@@ -16,7 +24,7 @@ from ..models.review_product_external_id_integration_key import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ReviewProductExternalId(LazyModel):
+class ReviewProductExternalId(LazyModel, AdditionalProperties):
     """
     Attributes:
         external_id (str): The external ID of the product Example: 7549950034135.
@@ -64,14 +72,9 @@ class ReviewProductExternalId(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_integration_key(src_value__: Any) -> ReviewProductExternalIdIntegrationKey:
-            integration_key = check_review_product_external_id_integration_key(src_value__)
-
-            return integration_key
-
         return LazyTable(
             fields={
-                "integration_key": ("integration_key", _decode_integration_key),
+                "integration_key": ("integration_key", check_review_product_external_id_integration_key),
             },
             copied={
                 "external_id": "external_id",
@@ -86,19 +89,3 @@ class ReviewProductExternalId(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

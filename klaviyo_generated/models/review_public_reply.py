@@ -10,11 +10,19 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ReviewPublicReply(LazyModel):
+class ReviewPublicReply(LazyModel, AdditionalProperties):
     """
     Attributes:
         content (str): The content of the public reply Example: Thanks for the review!.
@@ -69,14 +77,9 @@ class ReviewPublicReply(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_updated(src_value__: Any) -> datetime.datetime:
-            updated = parse_datetime(src_value__)
-
-            return updated
-
         return LazyTable(
             fields={
-                "updated": ("updated", _decode_updated),
+                "updated": ("updated", parse_datetime),
             },
             copied={
                 "content": "content",
@@ -94,19 +97,3 @@ class ReviewPublicReply(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

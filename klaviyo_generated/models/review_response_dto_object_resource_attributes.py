@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.review_response_dto_object_resource_attributes_review_type import (
     ReviewResponseDTOObjectResourceAttributesReviewType,
     check_review_response_dto_object_resource_attributes_review_type,
@@ -28,7 +36,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ReviewResponseDTOObjectResourceAttributes(LazyModel):
+class ReviewResponseDTOObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         verified (bool): The verification status of this review (aka whether or not we have confirmation that the
@@ -222,25 +230,67 @@ class ReviewResponseDTOObjectResourceAttributes(LazyModel):
         from ..models.review_status_rejected import ReviewStatusRejected  # noqa: PLC0415
         from ..models.review_status_unpublished import ReviewStatusUnpublished  # noqa: PLC0415
 
-        def _decode_review_type(src_value__: Any) -> ReviewResponseDTOObjectResourceAttributesReviewType:
-            review_type = check_review_response_dto_object_resource_attributes_review_type(src_value__)
-
-            return review_type
-
-        def _decode_created(src_value__: Any) -> datetime.datetime:
-            created = parse_datetime(src_value__)
-
-            return created
-
-        def _decode_updated(src_value__: Any) -> datetime.datetime:
-            updated = parse_datetime(src_value__)
-
-            return updated
-
         def _decode_images(src_value__: Any) -> list[str]:
             images = cast(list[str], src_value__)
 
             return images
+
+        def _parse_status(
+            data: object,
+        ) -> (
+            None
+            | ReviewStatusFeatured
+            | ReviewStatusPending
+            | ReviewStatusPublished
+            | ReviewStatusRejected
+            | ReviewStatusUnpublished
+            | Unset
+        ):
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                status_type_0 = ReviewStatusRejected.from_dict(data)
+
+                return status_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                status_type_1 = ReviewStatusFeatured.from_dict(data)
+
+                return status_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                status_type_2 = ReviewStatusPublished.from_dict(data)
+
+                return status_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                status_type_3 = ReviewStatusUnpublished.from_dict(data)
+
+                return status_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                status_type_4 = ReviewStatusPending.from_dict(data)
+
+                return status_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_status(
             src_value__: Any,
@@ -253,116 +303,49 @@ class ReviewResponseDTOObjectResourceAttributes(LazyModel):
             | ReviewStatusUnpublished
             | Unset
         ):
-            def _parse_status(
-                data: object,
-            ) -> (
-                None
-                | ReviewStatusFeatured
-                | ReviewStatusPending
-                | ReviewStatusPublished
-                | ReviewStatusRejected
-                | ReviewStatusUnpublished
-                | Unset
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    status_type_0 = ReviewStatusRejected.from_dict(data)
-
-                    return status_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    status_type_1 = ReviewStatusFeatured.from_dict(data)
-
-                    return status_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    status_type_2 = ReviewStatusPublished.from_dict(data)
-
-                    return status_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    status_type_3 = ReviewStatusUnpublished.from_dict(data)
-
-                    return status_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    status_type_4 = ReviewStatusPending.from_dict(data)
-
-                    return status_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             status = parse_union(_parse_status, src_value__)
 
             return status
 
-        def _decode_product(src_value__: Any) -> None | ReviewProductDTO | Unset:
-            def _parse_product(data: object) -> None | ReviewProductDTO | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    product_type_1 = ReviewProductDTO.from_dict(data)
+        def _parse_product(data: object) -> None | ReviewProductDTO | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                product_type_1 = ReviewProductDTO.from_dict(data)
 
-                    return product_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return product_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            product = _parse_product(src_value__)
+        def _parse_public_reply(data: object) -> None | ReviewPublicReply | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                public_reply_type_1 = ReviewPublicReply.from_dict(data)
 
-            return product
-
-        def _decode_public_reply(src_value__: Any) -> None | ReviewPublicReply | Unset:
-            def _parse_public_reply(data: object) -> None | ReviewPublicReply | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    public_reply_type_1 = ReviewPublicReply.from_dict(data)
-
-                    return public_reply_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            public_reply = _parse_public_reply(src_value__)
-
-            return public_reply
+                return public_reply_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "review_type": ("review_type", _decode_review_type),
-                "created": ("created", _decode_created),
-                "updated": ("updated", _decode_updated),
+                "review_type": ("review_type", check_review_response_dto_object_resource_attributes_review_type),
+                "created": ("created", parse_datetime),
+                "updated": ("updated", parse_datetime),
                 "images": ("images", _decode_images),
                 "status": ("status", _decode_status),
-                "product": ("product", _decode_product),
-                "public_reply": ("public_reply", _decode_public_reply),
+                "product": ("product", _parse_product),
+                "public_reply": ("public_reply", _parse_public_reply),
             },
             copied={
                 "verified": "verified",
@@ -398,19 +381,3 @@ class ReviewResponseDTOObjectResourceAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

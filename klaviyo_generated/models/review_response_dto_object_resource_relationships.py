@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ReviewResponseDTOObjectResourceRelationships(LazyModel):
+class ReviewResponseDTOObjectResourceRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         events (ReviewResponseDTOObjectResourceRelationshipsEvents | Unset):
@@ -68,30 +73,10 @@ class ReviewResponseDTOObjectResourceRelationships(LazyModel):
             ReviewResponseDTOObjectResourceRelationshipsItem,  # noqa: PLC0415
         )
 
-        def _decode_events(src_value__: Any) -> ReviewResponseDTOObjectResourceRelationshipsEvents | Unset:
-            _events = src_value__
-            events: ReviewResponseDTOObjectResourceRelationshipsEvents | Unset
-            if isinstance(_events, Unset):
-                events = UNSET
-            else:
-                events = ReviewResponseDTOObjectResourceRelationshipsEvents.from_dict(_events)
-
-            return events
-
-        def _decode_item(src_value__: Any) -> ReviewResponseDTOObjectResourceRelationshipsItem | Unset:
-            _item = src_value__
-            item: ReviewResponseDTOObjectResourceRelationshipsItem | Unset
-            if isinstance(_item, Unset):
-                item = UNSET
-            else:
-                item = ReviewResponseDTOObjectResourceRelationshipsItem.from_dict(_item)
-
-            return item
-
         return LazyTable(
             fields={
-                "events": ("events", _decode_events),
-                "item": ("item", _decode_item),
+                "events": ("events", ReviewResponseDTOObjectResourceRelationshipsEvents.from_dict),
+                "item": ("item", ReviewResponseDTOObjectResourceRelationshipsItem.from_dict),
             },
             copied={},
             known=(
@@ -101,19 +86,3 @@ class ReviewResponseDTOObjectResourceRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

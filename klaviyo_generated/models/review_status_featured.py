@@ -8,12 +8,19 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.review_status_featured_value import ReviewStatusFeaturedValue, check_review_status_featured_value
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ReviewStatusFeatured(LazyModel):
+class ReviewStatusFeatured(LazyModel, AdditionalProperties):
     """
     Attributes:
         value (ReviewStatusFeaturedValue): Featured review status
@@ -49,33 +56,12 @@ class ReviewStatusFeatured(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_value(src_value__: Any) -> ReviewStatusFeaturedValue:
-            value = check_review_status_featured_value(src_value__)
-
-            return value
-
         return LazyTable(
             fields={
-                "value": ("value", _decode_value),
+                "value": ("value", check_review_status_featured_value),
             },
             copied={},
             known=("value",),
             required=("value",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

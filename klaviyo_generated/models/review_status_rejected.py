@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.review_status_rejected_value import ReviewStatusRejectedValue, check_review_status_rejected_value
 from ..types import parse_union
 
@@ -22,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ReviewStatusRejected(LazyModel):
+class ReviewStatusRejected(LazyModel, AdditionalProperties):
     """
     Attributes:
         value (ReviewStatusRejectedValue): Rejected review status
@@ -89,10 +96,61 @@ class ReviewStatusRejected(LazyModel):
         from ..models.reject_reason_profanity import RejectReasonProfanity  # noqa: PLC0415
         from ..models.reject_reason_unrelated import RejectReasonUnrelated  # noqa: PLC0415
 
-        def _decode_value(src_value__: Any) -> ReviewStatusRejectedValue:
-            value = check_review_status_rejected_value(src_value__)
+        def _parse_rejection_reason(
+            data: object,
+        ) -> (
+            RejectReasonFake
+            | RejectReasonMisleading
+            | RejectReasonOther
+            | RejectReasonPrivateInformation
+            | RejectReasonProfanity
+            | RejectReasonUnrelated
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                rejection_reason_type_0 = RejectReasonOther.from_dict(data)
 
-            return value
+                return rejection_reason_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                rejection_reason_type_1 = RejectReasonFake.from_dict(data)
+
+                return rejection_reason_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                rejection_reason_type_2 = RejectReasonMisleading.from_dict(data)
+
+                return rejection_reason_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                rejection_reason_type_3 = RejectReasonPrivateInformation.from_dict(data)
+
+                return rejection_reason_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                rejection_reason_type_4 = RejectReasonProfanity.from_dict(data)
+
+                return rejection_reason_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            rejection_reason_type_5 = RejectReasonUnrelated.from_dict(data)
+
+            return rejection_reason_type_5
 
         def _decode_rejection_reason(
             src_value__: Any,
@@ -104,69 +162,13 @@ class ReviewStatusRejected(LazyModel):
             | RejectReasonProfanity
             | RejectReasonUnrelated
         ):
-            def _parse_rejection_reason(
-                data: object,
-            ) -> (
-                RejectReasonFake
-                | RejectReasonMisleading
-                | RejectReasonOther
-                | RejectReasonPrivateInformation
-                | RejectReasonProfanity
-                | RejectReasonUnrelated
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    rejection_reason_type_0 = RejectReasonOther.from_dict(data)
-
-                    return rejection_reason_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    rejection_reason_type_1 = RejectReasonFake.from_dict(data)
-
-                    return rejection_reason_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    rejection_reason_type_2 = RejectReasonMisleading.from_dict(data)
-
-                    return rejection_reason_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    rejection_reason_type_3 = RejectReasonPrivateInformation.from_dict(data)
-
-                    return rejection_reason_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    rejection_reason_type_4 = RejectReasonProfanity.from_dict(data)
-
-                    return rejection_reason_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                rejection_reason_type_5 = RejectReasonUnrelated.from_dict(data)
-
-                return rejection_reason_type_5
-
             rejection_reason = parse_union(_parse_rejection_reason, src_value__)
 
             return rejection_reason
 
         return LazyTable(
             fields={
-                "value": ("value", _decode_value),
+                "value": ("value", check_review_status_rejected_value),
                 "rejection_reason": ("rejection_reason", _decode_rejection_reason),
             },
             copied={},
@@ -180,19 +182,3 @@ class ReviewStatusRejected(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ReviewStyles(LazyModel):
+class ReviewStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         padding (Padding | Unset):
@@ -98,52 +103,12 @@ class ReviewStyles(LazyModel):
         from ..models.rating_style import RatingStyle  # noqa: PLC0415
         from ..models.reviewer_name_style import ReviewerNameStyle  # noqa: PLC0415
 
-        def _decode_padding(src_value__: Any) -> Padding | Unset:
-            _padding = src_value__
-            padding: Padding | Unset
-            if isinstance(_padding, Unset):
-                padding = UNSET
-            else:
-                padding = Padding.from_dict(_padding)
-
-            return padding
-
-        def _decode_rating_style(src_value__: Any) -> RatingStyle | Unset:
-            _rating_style = src_value__
-            rating_style: RatingStyle | Unset
-            if isinstance(_rating_style, Unset):
-                rating_style = UNSET
-            else:
-                rating_style = RatingStyle.from_dict(_rating_style)
-
-            return rating_style
-
-        def _decode_quote_style(src_value__: Any) -> QuoteStyle | Unset:
-            _quote_style = src_value__
-            quote_style: QuoteStyle | Unset
-            if isinstance(_quote_style, Unset):
-                quote_style = UNSET
-            else:
-                quote_style = QuoteStyle.from_dict(_quote_style)
-
-            return quote_style
-
-        def _decode_reviewer_name_style(src_value__: Any) -> ReviewerNameStyle | Unset:
-            _reviewer_name_style = src_value__
-            reviewer_name_style: ReviewerNameStyle | Unset
-            if isinstance(_reviewer_name_style, Unset):
-                reviewer_name_style = UNSET
-            else:
-                reviewer_name_style = ReviewerNameStyle.from_dict(_reviewer_name_style)
-
-            return reviewer_name_style
-
         return LazyTable(
             fields={
-                "padding": ("padding", _decode_padding),
-                "rating_style": ("rating_style", _decode_rating_style),
-                "quote_style": ("quote_style", _decode_quote_style),
-                "reviewer_name_style": ("reviewer_name_style", _decode_reviewer_name_style),
+                "padding": ("padding", Padding.from_dict),
+                "rating_style": ("rating_style", RatingStyle.from_dict),
+                "quote_style": ("quote_style", QuoteStyle.from_dict),
+                "reviewer_name_style": ("reviewer_name_style", ReviewerNameStyle.from_dict),
             },
             copied={
                 "background_color": "background_color",
@@ -160,19 +125,3 @@ class ReviewStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

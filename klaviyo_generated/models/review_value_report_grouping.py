@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -18,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ReviewValueReportGrouping(LazyModel):
+class ReviewValueReportGrouping(LazyModel, AdditionalProperties):
     """
     Attributes:
         groupings (GroupingCompany | GroupingProduct): Grouping details, either by product or company
@@ -69,35 +76,30 @@ class ReviewValueReportGrouping(LazyModel):
         from ..models.grouping_product import GroupingProduct  # noqa: PLC0415
         from ..models.statistics_dto import StatisticsDTO  # noqa: PLC0415
 
-        def _decode_groupings(src_value__: Any) -> GroupingCompany | GroupingProduct:
-            def _parse_groupings(data: object) -> GroupingCompany | GroupingProduct:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    groupings_type_0 = GroupingProduct.from_dict(data)
-
-                    return groupings_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_groupings(data: object) -> GroupingCompany | GroupingProduct:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                groupings_type_1 = GroupingCompany.from_dict(data)
+                groupings_type_0 = GroupingProduct.from_dict(data)
 
-                return groupings_type_1
+                return groupings_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            groupings_type_1 = GroupingCompany.from_dict(data)
 
+            return groupings_type_1
+
+        def _decode_groupings(src_value__: Any) -> GroupingCompany | GroupingProduct:
             groupings = parse_union(_parse_groupings, src_value__)
 
             return groupings
 
-        def _decode_statistics(src_value__: Any) -> StatisticsDTO:
-            statistics = StatisticsDTO.from_dict(src_value__)
-
-            return statistics
-
         return LazyTable(
             fields={
                 "groupings": ("groupings", _decode_groupings),
-                "statistics": ("statistics", _decode_statistics),
+                "statistics": ("statistics", StatisticsDTO.from_dict),
             },
             copied={},
             known=(
@@ -110,19 +112,3 @@ class ReviewValueReportGrouping(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

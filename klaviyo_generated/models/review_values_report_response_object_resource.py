@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.review_values_report_enum import ReviewValuesReportEnum, check_review_values_report_enum
 
 if TYPE_CHECKING:
@@ -19,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ReviewValuesReportResponseObjectResource(LazyModel):
+class ReviewValuesReportResponseObjectResource(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ReviewValuesReportEnum):
@@ -82,26 +90,11 @@ class ReviewValuesReportResponseObjectResource(LazyModel):
             ReviewValuesReportResponseObjectResourceAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ReviewValuesReportEnum:
-            type_ = check_review_values_report_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> ReviewValuesReportResponseObjectResourceAttributes:
-            attributes = ReviewValuesReportResponseObjectResourceAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
+                "type_": ("type", check_review_values_report_enum),
+                "attributes": ("attributes", ReviewValuesReportResponseObjectResourceAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
             },
             copied={
                 "id": "id",
@@ -120,19 +113,3 @@ class ReviewValuesReportResponseObjectResource(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

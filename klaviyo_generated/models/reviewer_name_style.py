@@ -8,14 +8,19 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.reviewer_name_style_alignment import ReviewerNameStyleAlignment, check_reviewer_name_style_alignment
 from ..models.reviewer_name_style_layout import ReviewerNameStyleLayout, check_reviewer_name_style_layout
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ReviewerNameStyle(LazyModel):
+class ReviewerNameStyle(LazyModel, AdditionalProperties):
     """
     Attributes:
         layout (ReviewerNameStyleLayout | Unset): Enumeration for review name layouts. Default: 'stacked'. Example:
@@ -131,30 +136,10 @@ class ReviewerNameStyle(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_layout(src_value__: Any) -> ReviewerNameStyleLayout | Unset:
-            _layout = src_value__
-            layout: ReviewerNameStyleLayout | Unset
-            if isinstance(_layout, Unset):
-                layout = UNSET
-            else:
-                layout = check_reviewer_name_style_layout(_layout)
-
-            return layout
-
-        def _decode_alignment(src_value__: Any) -> ReviewerNameStyleAlignment | Unset:
-            _alignment = src_value__
-            alignment: ReviewerNameStyleAlignment | Unset
-            if isinstance(_alignment, Unset):
-                alignment = UNSET
-            else:
-                alignment = check_reviewer_name_style_alignment(_alignment)
-
-            return alignment
-
         return LazyTable(
             fields={
-                "layout": ("layout", _decode_layout),
-                "alignment": ("alignment", _decode_alignment),
+                "layout": ("layout", check_reviewer_name_style_layout),
+                "alignment": ("alignment", check_reviewer_name_style_alignment),
             },
             copied={
                 "font_family": "font_family",
@@ -181,19 +166,3 @@ class ReviewerNameStyle(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.rich_text_margin_left import RichTextMarginLeft, check_rich_text_margin_left
 from ..models.rich_text_margin_right import RichTextMarginRight, check_rich_text_margin_right
 from ..models.rich_text_margin_top import RichTextMarginTop, check_rich_text_margin_top
@@ -16,7 +21,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class RichTextMargin(LazyModel):
+class RichTextMargin(LazyModel, AdditionalProperties):
     """
     Attributes:
         left (RichTextMarginLeft | Unset):  Default: 0.
@@ -74,41 +79,11 @@ class RichTextMargin(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_left(src_value__: Any) -> RichTextMarginLeft | Unset:
-            _left = src_value__
-            left: RichTextMarginLeft | Unset
-            if isinstance(_left, Unset):
-                left = UNSET
-            else:
-                left = check_rich_text_margin_left(_left)
-
-            return left
-
-        def _decode_right(src_value__: Any) -> RichTextMarginRight | Unset:
-            _right = src_value__
-            right: RichTextMarginRight | Unset
-            if isinstance(_right, Unset):
-                right = UNSET
-            else:
-                right = check_rich_text_margin_right(_right)
-
-            return right
-
-        def _decode_top(src_value__: Any) -> RichTextMarginTop | Unset:
-            _top = src_value__
-            top: RichTextMarginTop | Unset
-            if isinstance(_top, Unset):
-                top = UNSET
-            else:
-                top = check_rich_text_margin_top(_top)
-
-            return top
-
         return LazyTable(
             fields={
-                "left": ("left", _decode_left),
-                "right": ("right", _decode_right),
-                "top": ("top", _decode_top),
+                "left": ("left", check_rich_text_margin_left),
+                "right": ("right", check_rich_text_margin_right),
+                "top": ("top", check_rich_text_margin_top),
             },
             copied={
                 "bottom": "bottom",
@@ -122,19 +97,3 @@ class RichTextMargin(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

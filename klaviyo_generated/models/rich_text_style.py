@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.rich_text_style_alignment import RichTextStyleAlignment, check_rich_text_style_alignment
 from ..models.rich_text_style_font_family_type_0 import (
     RichTextStyleFontFamilyType0,
@@ -22,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class RichTextStyle(LazyModel):
+class RichTextStyle(LazyModel, AdditionalProperties):
     """
     Attributes:
         font_family (RichTextStyleFontFamilyType0 | str | Unset):  Default: "Arial, 'Helvetica Neue', Helvetica, sans-
@@ -135,72 +140,47 @@ class RichTextStyle(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.rich_text_margin import RichTextMargin  # noqa: PLC0415
 
+        def _parse_font_family(data: object) -> RichTextStyleFontFamilyType0 | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                font_family_type_0 = check_rich_text_style_font_family_type_0(data)
+
+                return font_family_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if isinstance(data, str):
+                return data
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_font_family(src_value__: Any) -> RichTextStyleFontFamilyType0 | str | Unset:
-            def _parse_font_family(data: object) -> RichTextStyleFontFamilyType0 | str | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    font_family_type_0 = check_rich_text_style_font_family_type_0(data)
-
-                    return font_family_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if isinstance(data, str):
-                    return data
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             font_family = parse_union(_parse_font_family, src_value__)
 
             return font_family
 
-        def _decode_font_weight(src_value__: Any) -> None | RichTextStyleFontWeight | Unset:
-            def _parse_font_weight(data: object) -> None | RichTextStyleFontWeight | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, int):
-                        raise TypeError()
-                    font_weight_type_1 = check_rich_text_style_font_weight(data)
+        def _parse_font_weight(data: object) -> None | RichTextStyleFontWeight | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, int):
+                    raise TypeError()
+                font_weight_type_1 = check_rich_text_style_font_weight(data)
 
-                    return font_weight_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            font_weight = _parse_font_weight(src_value__)
-
-            return font_weight
-
-        def _decode_alignment(src_value__: Any) -> RichTextStyleAlignment | Unset:
-            _alignment = src_value__
-            alignment: RichTextStyleAlignment | Unset
-            if isinstance(_alignment, Unset):
-                alignment = UNSET
-            else:
-                alignment = check_rich_text_style_alignment(_alignment)
-
-            return alignment
-
-        def _decode_margin(src_value__: Any) -> RichTextMargin | Unset:
-            _margin = src_value__
-            margin: RichTextMargin | Unset
-            if isinstance(_margin, Unset):
-                margin = UNSET
-            else:
-                margin = RichTextMargin.from_dict(_margin)
-
-            return margin
+                return font_weight_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "font_family": ("font_family", _decode_font_family),
-                "font_weight": ("font_weight", _decode_font_weight),
-                "alignment": ("alignment", _decode_alignment),
-                "margin": ("margin", _decode_margin),
+                "font_weight": ("font_weight", _parse_font_weight),
+                "alignment": ("alignment", check_rich_text_style_alignment),
+                "margin": ("margin", RichTextMargin.from_dict),
             },
             copied={
                 "font_size": "font_size",
@@ -225,19 +205,3 @@ class RichTextStyle(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,7 +22,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class RichTextStyles(LazyModel):
+class RichTextStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         body (RichTextStyle | Unset):
@@ -108,96 +113,16 @@ class RichTextStyles(LazyModel):
         from ..models.link_styles import LinkStyles  # noqa: PLC0415
         from ..models.rich_text_style import RichTextStyle  # noqa: PLC0415
 
-        def _decode_body(src_value__: Any) -> RichTextStyle | Unset:
-            _body = src_value__
-            body: RichTextStyle | Unset
-            if isinstance(_body, Unset):
-                body = UNSET
-            else:
-                body = RichTextStyle.from_dict(_body)
-
-            return body
-
-        def _decode_link(src_value__: Any) -> LinkStyles | Unset:
-            _link = src_value__
-            link: LinkStyles | Unset
-            if isinstance(_link, Unset):
-                link = UNSET
-            else:
-                link = LinkStyles.from_dict(_link)
-
-            return link
-
-        def _decode_h1(src_value__: Any) -> RichTextStyle | Unset:
-            _h1 = src_value__
-            h1: RichTextStyle | Unset
-            if isinstance(_h1, Unset):
-                h1 = UNSET
-            else:
-                h1 = RichTextStyle.from_dict(_h1)
-
-            return h1
-
-        def _decode_h2(src_value__: Any) -> RichTextStyle | Unset:
-            _h2 = src_value__
-            h2: RichTextStyle | Unset
-            if isinstance(_h2, Unset):
-                h2 = UNSET
-            else:
-                h2 = RichTextStyle.from_dict(_h2)
-
-            return h2
-
-        def _decode_h3(src_value__: Any) -> RichTextStyle | Unset:
-            _h3 = src_value__
-            h3: RichTextStyle | Unset
-            if isinstance(_h3, Unset):
-                h3 = UNSET
-            else:
-                h3 = RichTextStyle.from_dict(_h3)
-
-            return h3
-
-        def _decode_h4(src_value__: Any) -> RichTextStyle | Unset:
-            _h4 = src_value__
-            h4: RichTextStyle | Unset
-            if isinstance(_h4, Unset):
-                h4 = UNSET
-            else:
-                h4 = RichTextStyle.from_dict(_h4)
-
-            return h4
-
-        def _decode_h5(src_value__: Any) -> RichTextStyle | Unset:
-            _h5 = src_value__
-            h5: RichTextStyle | Unset
-            if isinstance(_h5, Unset):
-                h5 = UNSET
-            else:
-                h5 = RichTextStyle.from_dict(_h5)
-
-            return h5
-
-        def _decode_h6(src_value__: Any) -> RichTextStyle | Unset:
-            _h6 = src_value__
-            h6: RichTextStyle | Unset
-            if isinstance(_h6, Unset):
-                h6 = UNSET
-            else:
-                h6 = RichTextStyle.from_dict(_h6)
-
-            return h6
-
         return LazyTable(
             fields={
-                "body": ("body", _decode_body),
-                "link": ("link", _decode_link),
-                "h1": ("h1", _decode_h1),
-                "h2": ("h2", _decode_h2),
-                "h3": ("h3", _decode_h3),
-                "h4": ("h4", _decode_h4),
-                "h5": ("h5", _decode_h5),
-                "h6": ("h6", _decode_h6),
+                "body": ("body", RichTextStyle.from_dict),
+                "link": ("link", LinkStyles.from_dict),
+                "h1": ("h1", RichTextStyle.from_dict),
+                "h2": ("h2", RichTextStyle.from_dict),
+                "h3": ("h3", RichTextStyle.from_dict),
+                "h4": ("h4", RichTextStyle.from_dict),
+                "h5": ("h5", RichTextStyle.from_dict),
+                "h6": ("h6", RichTextStyle.from_dict),
             },
             copied={},
             known=(
@@ -213,19 +138,3 @@ class RichTextStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

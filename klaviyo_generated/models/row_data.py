@@ -8,14 +8,21 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.row_styles import RowStyles
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class RowData(LazyModel):
+class RowData(LazyModel, AdditionalProperties):
     """
     Attributes:
         styles (RowStyles):
@@ -52,33 +59,12 @@ class RowData(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.row_styles import RowStyles  # noqa: PLC0415
 
-        def _decode_styles(src_value__: Any) -> RowStyles:
-            styles = RowStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
-                "styles": ("styles", _decode_styles),
+                "styles": ("styles", RowStyles.from_dict),
             },
             copied={},
             known=("styles",),
             required=("styles",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,13 +8,18 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.row_styles_column_layout import RowStylesColumnLayout, check_row_styles_column_layout
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class RowStyles(LazyModel):
+class RowStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         column_layout (None | RowStylesColumnLayout | Unset): Column layout.
@@ -47,48 +52,27 @@ class RowStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_column_layout(src_value__: Any) -> None | RowStylesColumnLayout | Unset:
-            def _parse_column_layout(data: object) -> None | RowStylesColumnLayout | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    column_layout_type_1 = check_row_styles_column_layout(data)
+        def _parse_column_layout(data: object) -> None | RowStylesColumnLayout | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                column_layout_type_1 = check_row_styles_column_layout(data)
 
-                    return column_layout_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            column_layout = _parse_column_layout(src_value__)
-
-            return column_layout
+                return column_layout_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "column_layout": ("column_layout", _decode_column_layout),
+                "column_layout": ("column_layout", _parse_column_layout),
             },
             copied={},
             known=("column_layout",),
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

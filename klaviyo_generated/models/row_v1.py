@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class RowV1(LazyModel):
+class RowV1(LazyModel, AdditionalProperties):
     """
     Attributes:
         data (RowData):
@@ -91,40 +98,30 @@ class RowV1(LazyModel):
         from ..models.column_v1 import ColumnV1  # noqa: PLC0415
         from ..models.row_data import RowData  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> RowData:
-            data = RowData.from_dict(src_value__)
+        def _parse_columns(data: object) -> list[ColumnV1] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                columns_type_0 = []
+                _columns_type_0 = data
+                for columns_type_0_item_data in _columns_type_0:
+                    columns_type_0_item = ColumnV1.from_dict(columns_type_0_item_data)
 
-            return data
+                    columns_type_0.append(columns_type_0_item)
 
-        def _decode_columns(src_value__: Any) -> list[ColumnV1] | None | Unset:
-            def _parse_columns(data: object) -> list[ColumnV1] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    columns_type_0 = []
-                    _columns_type_0 = data
-                    for columns_type_0_item_data in _columns_type_0:
-                        columns_type_0_item = ColumnV1.from_dict(columns_type_0_item_data)
-
-                        columns_type_0.append(columns_type_0_item)
-
-                    return columns_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            columns = _parse_columns(src_value__)
-
-            return columns
+                return columns_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
-                "columns": ("columns", _decode_columns),
+                "data": ("data", RowData.from_dict),
+                "columns": ("columns", _parse_columns),
             },
             copied={
                 "id": "id",
@@ -139,19 +136,3 @@ class RowV1(LazyModel):
             required=("data",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.section_styles_background_format import (
     SectionStylesBackgroundFormat,
     check_section_styles_background_format,
@@ -28,7 +33,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SectionStyles(LazyModel):
+class SectionStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         background_asset_id (None | str | Unset):
@@ -218,134 +223,104 @@ class SectionStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_background_format(src_value__: Any) -> None | SectionStylesBackgroundFormat | Unset:
-            def _parse_background_format(data: object) -> None | SectionStylesBackgroundFormat | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    background_format_type_1 = check_section_styles_background_format(data)
+        def _parse_background_format(data: object) -> None | SectionStylesBackgroundFormat | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                background_format_type_1 = check_section_styles_background_format(data)
 
-                    return background_format_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return background_format_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            background_format = _parse_background_format(src_value__)
+        def _parse_background_position(data: object) -> None | SectionStylesBackgroundPosition | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                background_position_type_1 = check_section_styles_background_position(data)
 
-            return background_format
+                return background_position_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_background_position(src_value__: Any) -> None | SectionStylesBackgroundPosition | Unset:
-            def _parse_background_position(data: object) -> None | SectionStylesBackgroundPosition | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    background_position_type_1 = check_section_styles_background_position(data)
+        def _parse_border_style(data: object) -> None | SectionStylesBorderStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                border_style_type_1 = check_section_styles_border_style(data)
 
-                    return background_position_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return border_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            background_position = _parse_background_position(src_value__)
+        def _parse_column_align(data: object) -> None | SectionStylesColumnAlign | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                column_align_type_1 = check_section_styles_column_align(data)
 
-            return background_position
+                return column_align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_border_style(src_value__: Any) -> None | SectionStylesBorderStyle | Unset:
-            def _parse_border_style(data: object) -> None | SectionStylesBorderStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    border_style_type_1 = check_section_styles_border_style(data)
+        def _parse_column_direction(data: object) -> None | SectionStylesColumnDirection | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                column_direction_type_1 = check_section_styles_column_direction(data)
 
-                    return border_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return column_direction_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            border_style = _parse_border_style(src_value__)
+        def _parse_content_color_type(data: object) -> None | SectionStylesContentColorType | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                content_color_type_type_1 = check_section_styles_content_color_type(data)
 
-            return border_style
-
-        def _decode_column_align(src_value__: Any) -> None | SectionStylesColumnAlign | Unset:
-            def _parse_column_align(data: object) -> None | SectionStylesColumnAlign | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    column_align_type_1 = check_section_styles_column_align(data)
-
-                    return column_align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            column_align = _parse_column_align(src_value__)
-
-            return column_align
-
-        def _decode_column_direction(src_value__: Any) -> None | SectionStylesColumnDirection | Unset:
-            def _parse_column_direction(data: object) -> None | SectionStylesColumnDirection | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    column_direction_type_1 = check_section_styles_column_direction(data)
-
-                    return column_direction_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            column_direction = _parse_column_direction(src_value__)
-
-            return column_direction
-
-        def _decode_content_color_type(src_value__: Any) -> None | SectionStylesContentColorType | Unset:
-            def _parse_content_color_type(data: object) -> None | SectionStylesContentColorType | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    content_color_type_type_1 = check_section_styles_content_color_type(data)
-
-                    return content_color_type_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            content_color_type = _parse_content_color_type(src_value__)
-
-            return content_color_type
+                return content_color_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "background_format": ("background_format", _decode_background_format),
-                "background_position": ("background_position", _decode_background_position),
-                "border_style": ("border_style", _decode_border_style),
-                "column_align": ("column_align", _decode_column_align),
-                "column_direction": ("column_direction", _decode_column_direction),
-                "content_color_type": ("content_color_type", _decode_content_color_type),
+                "background_format": ("background_format", _parse_background_format),
+                "background_position": ("background_position", _parse_background_position),
+                "border_style": ("border_style", _parse_border_style),
+                "column_align": ("column_align", _parse_column_align),
+                "column_direction": ("column_direction", _parse_column_direction),
+                "content_color_type": ("content_color_type", _parse_content_color_type),
             },
             copied={
                 "background_asset_id": "background_asset_id",
@@ -386,19 +361,3 @@ class SectionStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

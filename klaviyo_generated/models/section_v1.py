@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.section_v1_content_type import SectionV1ContentType, check_section_v1_content_type
 from ..models.section_v1_type import SectionV1Type, check_section_v1_type
 from ..types import UNSET, Unset
@@ -19,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SectionV1(LazyModel):
+class SectionV1(LazyModel, AdditionalProperties):
     """
     Attributes:
         content_type (SectionV1ContentType):
@@ -114,52 +121,32 @@ class SectionV1(LazyModel):
         from ..models.row_v1 import RowV1  # noqa: PLC0415
         from ..models.section_data import SectionData  # noqa: PLC0415
 
-        def _decode_content_type(src_value__: Any) -> SectionV1ContentType:
-            content_type = check_section_v1_content_type(src_value__)
+        def _parse_rows(data: object) -> list[RowV1] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                rows_type_0 = []
+                _rows_type_0 = data
+                for rows_type_0_item_data in _rows_type_0:
+                    rows_type_0_item = RowV1.from_dict(rows_type_0_item_data)
 
-            return content_type
+                    rows_type_0.append(rows_type_0_item)
 
-        def _decode_type_(src_value__: Any) -> SectionV1Type:
-            type_ = check_section_v1_type(src_value__)
-
-            return type_
-
-        def _decode_data(src_value__: Any) -> SectionData:
-            data = SectionData.from_dict(src_value__)
-
-            return data
-
-        def _decode_rows(src_value__: Any) -> list[RowV1] | None | Unset:
-            def _parse_rows(data: object) -> list[RowV1] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    rows_type_0 = []
-                    _rows_type_0 = data
-                    for rows_type_0_item_data in _rows_type_0:
-                        rows_type_0_item = RowV1.from_dict(rows_type_0_item_data)
-
-                        rows_type_0.append(rows_type_0_item)
-
-                    return rows_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            rows = _parse_rows(src_value__)
-
-            return rows
+                return rows_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "content_type": ("content_type", _decode_content_type),
-                "type_": ("type", _decode_type_),
-                "data": ("data", _decode_data),
-                "rows": ("rows", _decode_rows),
+                "content_type": ("content_type", check_section_v1_content_type),
+                "type_": ("type", check_section_v1_type),
+                "data": ("data", SectionData.from_dict),
+                "rows": ("rows", _parse_rows),
             },
             copied={
                 "id": "id",
@@ -182,19 +169,3 @@ class SectionV1(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

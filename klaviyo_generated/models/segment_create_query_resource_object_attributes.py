@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SegmentCreateQueryResourceObjectAttributes(LazyModel):
+class SegmentCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (str):
@@ -73,14 +81,9 @@ class SegmentCreateQueryResourceObjectAttributes(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.segment_definition import SegmentDefinition  # noqa: PLC0415
 
-        def _decode_definition(src_value__: Any) -> SegmentDefinition:
-            definition = SegmentDefinition.from_dict(src_value__)
-
-            return definition
-
         return LazyTable(
             fields={
-                "definition": ("definition", _decode_definition),
+                "definition": ("definition", SegmentDefinition.from_dict),
             },
             copied={
                 "name": "name",
@@ -97,19 +100,3 @@ class SegmentCreateQueryResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

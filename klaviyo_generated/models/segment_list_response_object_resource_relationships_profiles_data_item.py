@@ -8,12 +8,20 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_enum import ProfileEnum, check_profile_enum
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SegmentListResponseObjectResourceRelationshipsProfilesDataItem(LazyModel):
+class SegmentListResponseObjectResourceRelationshipsProfilesDataItem(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfileEnum):
@@ -60,14 +68,9 @@ class SegmentListResponseObjectResourceRelationshipsProfilesDataItem(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ProfileEnum:
-            type_ = check_profile_enum(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_profile_enum),
             },
             copied={
                 "id": "id",
@@ -82,19 +85,3 @@ class SegmentListResponseObjectResourceRelationshipsProfilesDataItem(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

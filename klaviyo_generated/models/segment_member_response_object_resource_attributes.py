@@ -10,7 +10,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SegmentMemberResponseObjectResourceAttributes(LazyModel):
+class SegmentMemberResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         joined_group_at (datetime.datetime): The datetime when this profile most recently joined the segment. Example:
@@ -222,125 +229,93 @@ class SegmentMemberResponseObjectResourceAttributes(LazyModel):
             SegmentMemberResponseObjectResourceAttributesPropertiesType0,  # noqa: PLC0415
         )
 
-        def _decode_joined_group_at(src_value__: Any) -> datetime.datetime:
-            joined_group_at = parse_datetime(src_value__)
+        def _parse_created(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                created_type_0 = parse_datetime(data)
 
-            return joined_group_at
+                return created_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_created(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    created_type_0 = parse_datetime(data)
+        def _parse_updated(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                updated_type_0 = parse_datetime(data)
 
-                    return created_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return updated_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = _parse_created(src_value__)
+        def _parse_last_event_date(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                last_event_date_type_0 = parse_datetime(data)
 
-            return created
+                return last_event_date_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_updated(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_updated(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    updated_type_0 = parse_datetime(data)
+        def _parse_location(data: object) -> None | ProfileLocation | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                location_type_1 = ProfileLocation.from_dict(data)
 
-                    return updated_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return location_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            updated = _parse_updated(src_value__)
-
-            return updated
-
-        def _decode_last_event_date(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_last_event_date(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    last_event_date_type_0 = parse_datetime(data)
-
-                    return last_event_date_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            last_event_date = _parse_last_event_date(src_value__)
-
-            return last_event_date
-
-        def _decode_location(src_value__: Any) -> None | ProfileLocation | Unset:
-            def _parse_location(data: object) -> None | ProfileLocation | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    location_type_1 = ProfileLocation.from_dict(data)
-
-                    return location_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            location = _parse_location(src_value__)
-
-            return location
-
-        def _decode_properties(
-            src_value__: Any,
+        def _parse_properties(
+            data: object,
         ) -> None | SegmentMemberResponseObjectResourceAttributesPropertiesType0 | Unset:
-            def _parse_properties(
-                data: object,
-            ) -> None | SegmentMemberResponseObjectResourceAttributesPropertiesType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_segment_member_response_object_resource_attributes_properties_type_0 = (
-                        SegmentMemberResponseObjectResourceAttributesPropertiesType0.from_dict(data)
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_segment_member_response_object_resource_attributes_properties_type_0 = (
+                    SegmentMemberResponseObjectResourceAttributesPropertiesType0.from_dict(data)
+                )
 
-                    return componentsschemas_segment_member_response_object_resource_attributes_properties_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            properties = _parse_properties(src_value__)
-
-            return properties
+                return componentsschemas_segment_member_response_object_resource_attributes_properties_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "joined_group_at": ("joined_group_at", _decode_joined_group_at),
-                "created": ("created", _decode_created),
-                "updated": ("updated", _decode_updated),
-                "last_event_date": ("last_event_date", _decode_last_event_date),
-                "location": ("location", _decode_location),
-                "properties": ("properties", _decode_properties),
+                "joined_group_at": ("joined_group_at", parse_datetime),
+                "created": ("created", _parse_created),
+                "updated": ("updated", _parse_updated),
+                "last_event_date": ("last_event_date", _parse_last_event_date),
+                "location": ("location", _parse_location),
+                "properties": ("properties", _parse_properties),
             },
             copied={
                 "email": "email",
@@ -373,19 +348,3 @@ class SegmentMemberResponseObjectResourceAttributes(LazyModel):
             required=("joined_group_at",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -24,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SegmentResponseObjectResourceRelationships(LazyModel):
+class SegmentResponseObjectResourceRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         profiles (SegmentResponseObjectResourceRelationshipsProfiles | Unset):
@@ -82,41 +87,11 @@ class SegmentResponseObjectResourceRelationships(LazyModel):
             SegmentResponseObjectResourceRelationshipsTags,  # noqa: PLC0415
         )
 
-        def _decode_profiles(src_value__: Any) -> SegmentResponseObjectResourceRelationshipsProfiles | Unset:
-            _profiles = src_value__
-            profiles: SegmentResponseObjectResourceRelationshipsProfiles | Unset
-            if isinstance(_profiles, Unset):
-                profiles = UNSET
-            else:
-                profiles = SegmentResponseObjectResourceRelationshipsProfiles.from_dict(_profiles)
-
-            return profiles
-
-        def _decode_tags(src_value__: Any) -> SegmentResponseObjectResourceRelationshipsTags | Unset:
-            _tags = src_value__
-            tags: SegmentResponseObjectResourceRelationshipsTags | Unset
-            if isinstance(_tags, Unset):
-                tags = UNSET
-            else:
-                tags = SegmentResponseObjectResourceRelationshipsTags.from_dict(_tags)
-
-            return tags
-
-        def _decode_flow_triggers(src_value__: Any) -> SegmentResponseObjectResourceRelationshipsFlowTriggers | Unset:
-            _flow_triggers = src_value__
-            flow_triggers: SegmentResponseObjectResourceRelationshipsFlowTriggers | Unset
-            if isinstance(_flow_triggers, Unset):
-                flow_triggers = UNSET
-            else:
-                flow_triggers = SegmentResponseObjectResourceRelationshipsFlowTriggers.from_dict(_flow_triggers)
-
-            return flow_triggers
-
         return LazyTable(
             fields={
-                "profiles": ("profiles", _decode_profiles),
-                "tags": ("tags", _decode_tags),
-                "flow_triggers": ("flow-triggers", _decode_flow_triggers),
+                "profiles": ("profiles", SegmentResponseObjectResourceRelationshipsProfiles.from_dict),
+                "tags": ("tags", SegmentResponseObjectResourceRelationshipsTags.from_dict),
+                "flow_triggers": ("flow-triggers", SegmentResponseObjectResourceRelationshipsFlowTriggers.from_dict),
             },
             copied={},
             known=(
@@ -127,19 +102,3 @@ class SegmentResponseObjectResourceRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

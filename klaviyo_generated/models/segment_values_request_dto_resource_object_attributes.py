@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.segment_values_request_dto_resource_object_attributes_statistics_item import (
     SegmentValuesRequestDTOResourceObjectAttributesStatisticsItem,
     check_segment_values_request_dto_resource_object_attributes_statistics_item,
@@ -21,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SegmentValuesRequestDTOResourceObjectAttributes(LazyModel):
+class SegmentValuesRequestDTOResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         statistics (list[SegmentValuesRequestDTOResourceObjectAttributesStatisticsItem]): List of statistics to query
@@ -104,22 +111,22 @@ class SegmentValuesRequestDTOResourceObjectAttributes(LazyModel):
 
             return statistics
 
-        def _decode_timeframe(src_value__: Any) -> CustomTimeframe | Timeframe:
-            def _parse_timeframe(data: object) -> CustomTimeframe | Timeframe:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    timeframe_type_0 = Timeframe.from_dict(data)
-
-                    return timeframe_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_timeframe(data: object) -> CustomTimeframe | Timeframe:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                timeframe_type_1 = CustomTimeframe.from_dict(data)
+                timeframe_type_0 = Timeframe.from_dict(data)
 
-                return timeframe_type_1
+                return timeframe_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            timeframe_type_1 = CustomTimeframe.from_dict(data)
 
+            return timeframe_type_1
+
+        def _decode_timeframe(src_value__: Any) -> CustomTimeframe | Timeframe:
             timeframe = parse_union(_parse_timeframe, src_value__)
 
             return timeframe
@@ -143,19 +150,3 @@ class SegmentValuesRequestDTOResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.segments_profile_metric_funnel_condition_completion_window_seconds import (
     SegmentsProfileMetricFunnelConditionCompletionWindowSeconds,
     check_segments_profile_metric_funnel_condition_completion_window_seconds,
@@ -27,7 +34,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SegmentsProfileMetricFunnelCondition(LazyModel):
+class SegmentsProfileMetricFunnelCondition(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (SegmentsProfileMetricFunnelConditionType):
@@ -100,39 +107,34 @@ class SegmentsProfileMetricFunnelCondition(LazyModel):
         from ..models.relative_date_range_filter import RelativeDateRangeFilter  # noqa: PLC0415
         from ..models.static_date_range_filter import StaticDateRangeFilter  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> SegmentsProfileMetricFunnelConditionType:
-            type_ = check_segments_profile_metric_funnel_condition_type(src_value__)
+        def _parse_timeframe_filter(
+            data: object,
+        ) -> RelativeDateOperatorBaseRelativeDateFilter | RelativeDateRangeFilter | StaticDateRangeFilter:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                timeframe_filter_type_0 = StaticDateRangeFilter.from_dict(data)
 
-            return type_
+                return timeframe_filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                timeframe_filter_type_1 = RelativeDateRangeFilter.from_dict(data)
+
+                return timeframe_filter_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            timeframe_filter_type_2 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
+
+            return timeframe_filter_type_2
 
         def _decode_timeframe_filter(
             src_value__: Any,
         ) -> RelativeDateOperatorBaseRelativeDateFilter | RelativeDateRangeFilter | StaticDateRangeFilter:
-            def _parse_timeframe_filter(
-                data: object,
-            ) -> RelativeDateOperatorBaseRelativeDateFilter | RelativeDateRangeFilter | StaticDateRangeFilter:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    timeframe_filter_type_0 = StaticDateRangeFilter.from_dict(data)
-
-                    return timeframe_filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    timeframe_filter_type_1 = RelativeDateRangeFilter.from_dict(data)
-
-                    return timeframe_filter_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                timeframe_filter_type_2 = RelativeDateOperatorBaseRelativeDateFilter.from_dict(data)
-
-                return timeframe_filter_type_2
-
             timeframe_filter = parse_union(_parse_timeframe_filter, src_value__)
 
             return timeframe_filter
@@ -147,38 +149,31 @@ class SegmentsProfileMetricFunnelCondition(LazyModel):
 
             return steps
 
-        def _decode_completion_window_seconds(
-            src_value__: Any,
+        def _parse_completion_window_seconds(
+            data: object,
         ) -> None | SegmentsProfileMetricFunnelConditionCompletionWindowSeconds | Unset:
-            def _parse_completion_window_seconds(
-                data: object,
-            ) -> None | SegmentsProfileMetricFunnelConditionCompletionWindowSeconds | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    completion_window_seconds_type_1 = (
-                        check_segments_profile_metric_funnel_condition_completion_window_seconds(data)
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                completion_window_seconds_type_1 = (
+                    check_segments_profile_metric_funnel_condition_completion_window_seconds(data)
+                )
 
-                    return completion_window_seconds_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            completion_window_seconds = _parse_completion_window_seconds(src_value__)
-
-            return completion_window_seconds
+                return completion_window_seconds_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_segments_profile_metric_funnel_condition_type),
                 "timeframe_filter": ("timeframe_filter", _decode_timeframe_filter),
                 "steps": ("steps", _decode_steps),
-                "completion_window_seconds": ("completion_window_seconds", _decode_completion_window_seconds),
+                "completion_window_seconds": ("completion_window_seconds", _parse_completion_window_seconds),
             },
             copied={},
             known=(
@@ -194,19 +189,3 @@ class SegmentsProfileMetricFunnelCondition(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.send_internal_alert_action_data_status import (
     SendInternalAlertActionDataStatus,
     check_send_internal_alert_action_data_status,
@@ -20,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SendInternalAlertActionData(LazyModel):
+class SendInternalAlertActionData(LazyModel, AdditionalProperties):
     """
     Attributes:
         message (FlowInternalAlert):
@@ -65,25 +72,10 @@ class SendInternalAlertActionData(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_internal_alert import FlowInternalAlert  # noqa: PLC0415
 
-        def _decode_message(src_value__: Any) -> FlowInternalAlert:
-            message = FlowInternalAlert.from_dict(src_value__)
-
-            return message
-
-        def _decode_status(src_value__: Any) -> SendInternalAlertActionDataStatus | Unset:
-            _status = src_value__
-            status: SendInternalAlertActionDataStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_send_internal_alert_action_data_status(_status)
-
-            return status
-
         return LazyTable(
             fields={
-                "message": ("message", _decode_message),
-                "status": ("status", _decode_status),
+                "message": ("message", FlowInternalAlert.from_dict),
+                "status": ("status", check_send_internal_alert_action_data_status),
             },
             copied={},
             known=(
@@ -93,19 +85,3 @@ class SendInternalAlertActionData(LazyModel):
             required=("message",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.send_sms_action_data_status import SendSmsActionDataStatus, check_send_sms_action_data_status
 from ..types import UNSET, Unset
 
@@ -17,7 +22,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SendSmsActionData(LazyModel):
+class SendSmsActionData(LazyModel, AdditionalProperties):
     """
     Attributes:
         message (FlowSms | None | Unset):
@@ -65,40 +70,25 @@ class SendSmsActionData(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_sms import FlowSms  # noqa: PLC0415
 
-        def _decode_message(src_value__: Any) -> FlowSms | None | Unset:
-            def _parse_message(data: object) -> FlowSms | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    message_type_1 = FlowSms.from_dict(data)
+        def _parse_message(data: object) -> FlowSms | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                message_type_1 = FlowSms.from_dict(data)
 
-                    return message_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            message = _parse_message(src_value__)
-
-            return message
-
-        def _decode_status(src_value__: Any) -> SendSmsActionDataStatus | Unset:
-            _status = src_value__
-            status: SendSmsActionDataStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_send_sms_action_data_status(_status)
-
-            return status
+                return message_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "message": ("message", _decode_message),
-                "status": ("status", _decode_status),
+                "message": ("message", _parse_message),
+                "status": ("status", check_send_sms_action_data_status),
             },
             copied={},
             known=(
@@ -108,19 +98,3 @@ class SendSmsActionData(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,11 +10,19 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SendTimeSubObject(LazyModel):
+class SendTimeSubObject(LazyModel, AdditionalProperties):
     """
     Attributes:
         datetime_ (datetime.datetime): The datetime that the message is to be sent Example: 2022-11-08T00:00:00+00:00.
@@ -62,14 +70,9 @@ class SendTimeSubObject(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_datetime_(src_value__: Any) -> datetime.datetime:
-            datetime_ = parse_datetime(src_value__)
-
-            return datetime_
-
         return LazyTable(
             fields={
-                "datetime_": ("datetime", _decode_datetime_),
+                "datetime_": ("datetime", parse_datetime),
             },
             copied={
                 "is_local": "is_local",
@@ -84,19 +87,3 @@ class SendTimeSubObject(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

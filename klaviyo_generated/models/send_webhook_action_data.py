@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.send_webhook_action_data_status import SendWebhookActionDataStatus, check_send_webhook_action_data_status
 from ..types import UNSET, Unset
 
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SendWebhookActionData(LazyModel):
+class SendWebhookActionData(LazyModel, AdditionalProperties):
     """
     Attributes:
         message (FlowWebhook):
@@ -62,25 +69,10 @@ class SendWebhookActionData(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_webhook import FlowWebhook  # noqa: PLC0415
 
-        def _decode_message(src_value__: Any) -> FlowWebhook:
-            message = FlowWebhook.from_dict(src_value__)
-
-            return message
-
-        def _decode_status(src_value__: Any) -> SendWebhookActionDataStatus | Unset:
-            _status = src_value__
-            status: SendWebhookActionDataStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_send_webhook_action_data_status(_status)
-
-            return status
-
         return LazyTable(
             fields={
-                "message": ("message", _decode_message),
-                "status": ("status", _decode_status),
+                "message": ("message", FlowWebhook.from_dict),
+                "status": ("status", check_send_webhook_action_data_status),
             },
             copied={},
             known=(
@@ -90,19 +82,3 @@ class SendWebhookActionData(LazyModel):
             required=("message",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

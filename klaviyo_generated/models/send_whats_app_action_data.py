@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.send_whats_app_action_data_status import (
     SendWhatsAppActionDataStatus,
     check_send_whats_app_action_data_status,
@@ -20,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SendWhatsAppActionData(LazyModel):
+class SendWhatsAppActionData(LazyModel, AdditionalProperties):
     """
     Attributes:
         message (FlowWhatsApp | None | Unset):
@@ -68,40 +73,25 @@ class SendWhatsAppActionData(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.flow_whats_app import FlowWhatsApp  # noqa: PLC0415
 
-        def _decode_message(src_value__: Any) -> FlowWhatsApp | None | Unset:
-            def _parse_message(data: object) -> FlowWhatsApp | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    message_type_1 = FlowWhatsApp.from_dict(data)
+        def _parse_message(data: object) -> FlowWhatsApp | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                message_type_1 = FlowWhatsApp.from_dict(data)
 
-                    return message_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            message = _parse_message(src_value__)
-
-            return message
-
-        def _decode_status(src_value__: Any) -> SendWhatsAppActionDataStatus | Unset:
-            _status = src_value__
-            status: SendWhatsAppActionDataStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_send_whats_app_action_data_status(_status)
-
-            return status
+                return message_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "message": ("message", _decode_message),
-                "status": ("status", _decode_status),
+                "message": ("message", _parse_message),
+                "status": ("status", check_send_whats_app_action_data_status),
             },
             copied={},
             known=(
@@ -111,19 +101,3 @@ class SendWhatsAppActionData(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

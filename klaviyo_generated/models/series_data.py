@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.series_data_groupings import SeriesDataGroupings
@@ -16,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SeriesData(LazyModel):
+class SeriesData(LazyModel, AdditionalProperties):
     """
     Attributes:
         groupings (SeriesDataGroupings): Applied groupings and the values for this object
@@ -60,20 +67,10 @@ class SeriesData(LazyModel):
         from ..models.series_data_groupings import SeriesDataGroupings  # noqa: PLC0415
         from ..models.series_data_statistics import SeriesDataStatistics  # noqa: PLC0415
 
-        def _decode_groupings(src_value__: Any) -> SeriesDataGroupings:
-            groupings = SeriesDataGroupings.from_dict(src_value__)
-
-            return groupings
-
-        def _decode_statistics(src_value__: Any) -> SeriesDataStatistics:
-            statistics = SeriesDataStatistics.from_dict(src_value__)
-
-            return statistics
-
         return LazyTable(
             fields={
-                "groupings": ("groupings", _decode_groupings),
-                "statistics": ("statistics", _decode_statistics),
+                "groupings": ("groupings", SeriesDataGroupings.from_dict),
+                "statistics": ("statistics", SeriesDataStatistics.from_dict),
             },
             copied={},
             known=(
@@ -86,19 +83,3 @@ class SeriesData(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

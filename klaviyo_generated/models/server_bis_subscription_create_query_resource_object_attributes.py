@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.server_bis_subscription_create_query_resource_object_attributes_channels_item import (
     ServerBISSubscriptionCreateQueryResourceObjectAttributesChannelsItem,
     check_server_bis_subscription_create_query_resource_object_attributes_channels_item,
@@ -22,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ServerBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
+class ServerBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         channels (list[ServerBISSubscriptionCreateQueryResourceObjectAttributesChannelsItem]): The channel(s) through
@@ -98,36 +105,27 @@ class ServerBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
 
             return channels
 
-        def _decode_profile(
-            src_value__: Any,
+        def _parse_profile(
+            data: object,
         ) -> None | ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0 | Unset:
-            def _parse_profile(
-                data: object,
-            ) -> None | ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    profile_type_0 = ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0.from_dict(
-                        data
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                profile_type_0 = ServerBISSubscriptionCreateQueryResourceObjectAttributesProfileType0.from_dict(data)
 
-                    return profile_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            profile = _parse_profile(src_value__)
-
-            return profile
+                return profile_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "channels": ("channels", _decode_channels),
-                "profile": ("profile", _decode_profile),
+                "profile": ("profile", _parse_profile),
             },
             copied={},
             known=(
@@ -137,19 +135,3 @@ class ServerBISSubscriptionCreateQueryResourceObjectAttributes(LazyModel):
             required=("channels",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,13 +8,20 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.sftp_method_filter_field import SftpMethodFilterField, check_sftp_method_filter_field
 from ..models.sftp_method_filter_method import SftpMethodFilterMethod, check_sftp_method_filter_method
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SftpMethodFilter(LazyModel):
+class SftpMethodFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         field (SftpMethodFilterField):
@@ -56,20 +63,10 @@ class SftpMethodFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_field(src_value__: Any) -> SftpMethodFilterField:
-            field = check_sftp_method_filter_field(src_value__)
-
-            return field
-
-        def _decode_method(src_value__: Any) -> SftpMethodFilterMethod:
-            method = check_sftp_method_filter_method(src_value__)
-
-            return method
-
         return LazyTable(
             fields={
-                "field": ("field", _decode_field),
-                "method": ("method", _decode_method),
+                "field": ("field", check_sftp_method_filter_field),
+                "method": ("method", check_sftp_method_filter_method),
             },
             copied={},
             known=(
@@ -82,19 +79,3 @@ class SftpMethodFilter(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

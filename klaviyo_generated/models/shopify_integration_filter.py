@@ -8,7 +8,14 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.shopify_integration_filter_operator import (
     ShopifyIntegrationFilterOperator,
     check_shopify_integration_filter_operator,
@@ -21,7 +28,7 @@ from ..models.shopify_integration_filter_value_item import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ShopifyIntegrationFilter(LazyModel):
+class ShopifyIntegrationFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ShopifyIntegrationFilterType):
@@ -74,16 +81,6 @@ class ShopifyIntegrationFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> ShopifyIntegrationFilterType:
-            type_ = check_shopify_integration_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> ShopifyIntegrationFilterOperator:
-            operator = check_shopify_integration_filter_operator(src_value__)
-
-            return operator
-
         def _decode_value(src_value__: Any) -> list[ShopifyIntegrationFilterValueItem]:
             value = []
             _value = src_value__
@@ -96,8 +93,8 @@ class ShopifyIntegrationFilter(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
+                "type_": ("type", check_shopify_integration_filter_type),
+                "operator": ("operator", check_shopify_integration_filter_operator),
                 "value": ("value", _decode_value),
             },
             copied={},
@@ -113,19 +110,3 @@ class ShopifyIntegrationFilter(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

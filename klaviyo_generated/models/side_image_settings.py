@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.side_image_settings_alignment import SideImageSettingsAlignment, check_side_image_settings_alignment
 from ..models.side_image_settings_device_type_item import (
     SideImageSettingsDeviceTypeItem,
@@ -19,7 +24,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SideImageSettings(LazyModel):
+class SideImageSettings(LazyModel, AdditionalProperties):
     """
     Attributes:
         size (SideImageSettingsSize | Unset): Side image size enumeration. Default: 'medium'. Example: medium.
@@ -75,26 +80,6 @@ class SideImageSettings(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_size(src_value__: Any) -> SideImageSettingsSize | Unset:
-            _size = src_value__
-            size: SideImageSettingsSize | Unset
-            if isinstance(_size, Unset):
-                size = UNSET
-            else:
-                size = check_side_image_settings_size(_size)
-
-            return size
-
-        def _decode_alignment(src_value__: Any) -> SideImageSettingsAlignment | Unset:
-            _alignment = src_value__
-            alignment: SideImageSettingsAlignment | Unset
-            if isinstance(_alignment, Unset):
-                alignment = UNSET
-            else:
-                alignment = check_side_image_settings_alignment(_alignment)
-
-            return alignment
-
         def _decode_device_type(src_value__: Any) -> list[SideImageSettingsDeviceTypeItem] | Unset:
             _device_type = src_value__
             device_type: list[SideImageSettingsDeviceTypeItem] | Unset = UNSET
@@ -109,8 +94,8 @@ class SideImageSettings(LazyModel):
 
         return LazyTable(
             fields={
-                "size": ("size", _decode_size),
-                "alignment": ("alignment", _decode_alignment),
+                "size": ("size", check_side_image_settings_size),
+                "alignment": ("alignment", check_side_image_settings_alignment),
                 "device_type": ("device_type", _decode_device_type),
             },
             copied={},
@@ -122,19 +107,3 @@ class SideImageSettings(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

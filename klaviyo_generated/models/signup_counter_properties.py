@@ -8,7 +8,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.signup_counter_properties_display_device_item import (
     SignupCounterPropertiesDisplayDeviceItem,
     check_signup_counter_properties_display_device_item,
@@ -21,7 +29,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SignupCounterProperties(LazyModel):
+class SignupCounterProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         timeframe (SignupCounterPropertiesTimeframe): Timeframes for the signup counter lookback.
@@ -98,11 +106,6 @@ class SignupCounterProperties(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_timeframe(src_value__: Any) -> SignupCounterPropertiesTimeframe:
-            timeframe = check_signup_counter_properties_timeframe(src_value__)
-
-            return timeframe
-
         def _decode_display_device(src_value__: Any) -> list[SignupCounterPropertiesDisplayDeviceItem] | Unset:
             _display_device = src_value__
             display_device: list[SignupCounterPropertiesDisplayDeviceItem] | Unset = UNSET
@@ -117,7 +120,7 @@ class SignupCounterProperties(LazyModel):
 
         return LazyTable(
             fields={
-                "timeframe": ("timeframe", _decode_timeframe),
+                "timeframe": ("timeframe", check_signup_counter_properties_timeframe),
                 "display_device": ("display_device", _decode_display_device),
             },
             copied={
@@ -139,19 +142,3 @@ class SignupCounterProperties(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.simple_property_mapping_type import SimplePropertyMappingType, check_simple_property_mapping_type
 
 if TYPE_CHECKING:
@@ -16,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SimplePropertyMapping(LazyModel):
+class SimplePropertyMapping(LazyModel, AdditionalProperties):
     """
     Attributes:
         id (int): Property ID Example: 1.
@@ -70,20 +78,10 @@ class SimplePropertyMapping(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.property_source import PropertySource  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> SimplePropertyMappingType:
-            type_ = check_simple_property_mapping_type(src_value__)
-
-            return type_
-
-        def _decode_source(src_value__: Any) -> PropertySource:
-            source = PropertySource.from_dict(src_value__)
-
-            return source
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "source": ("source", _decode_source),
+                "type_": ("type", check_simple_property_mapping_type),
+                "source": ("source", PropertySource.from_dict),
             },
             copied={
                 "id": "id",
@@ -100,19 +98,3 @@ class SimplePropertyMapping(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

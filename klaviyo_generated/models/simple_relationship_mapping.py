@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.simple_relationship_mapping_type import (
     SimpleRelationshipMappingType,
     check_simple_relationship_mapping_type,
@@ -21,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SimpleRelationshipMapping(LazyModel):
+class SimpleRelationshipMapping(LazyModel, AdditionalProperties):
     """
     Attributes:
         relationship_id (str): Object schema relationship ULID ID Example: 01K97SE7GH4TE57FVNQY310QAK.
@@ -82,27 +90,22 @@ class SimpleRelationshipMapping(LazyModel):
         from ..models.custom_object_relationship_source import CustomObjectRelationshipSource  # noqa: PLC0415
         from ..models.profile_relationship_source import ProfileRelationshipSource  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> SimpleRelationshipMappingType:
-            type_ = check_simple_relationship_mapping_type(src_value__)
-
-            return type_
-
-        def _decode_source(src_value__: Any) -> CustomObjectRelationshipSource | ProfileRelationshipSource:
-            def _parse_source(data: object) -> CustomObjectRelationshipSource | ProfileRelationshipSource:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    source_type_0 = CustomObjectRelationshipSource.from_dict(data)
-
-                    return source_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_source(data: object) -> CustomObjectRelationshipSource | ProfileRelationshipSource:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                source_type_1 = ProfileRelationshipSource.from_dict(data)
+                source_type_0 = CustomObjectRelationshipSource.from_dict(data)
 
-                return source_type_1
+                return source_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            source_type_1 = ProfileRelationshipSource.from_dict(data)
 
+            return source_type_1
+
+        def _decode_source(src_value__: Any) -> CustomObjectRelationshipSource | ProfileRelationshipSource:
             source: CustomObjectRelationshipSource | ProfileRelationshipSource
             match src_value__:
                 case {"type": "custom-object"}:
@@ -116,7 +119,7 @@ class SimpleRelationshipMapping(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_simple_relationship_mapping_type),
                 "source": ("source", _decode_source),
             },
             copied={
@@ -134,19 +137,3 @@ class SimpleRelationshipMapping(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

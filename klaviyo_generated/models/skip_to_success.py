@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.skip_to_success_type import SkipToSuccessType, check_skip_to_success_type
 from ..types import UNSET, Unset, strict_enums
 
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SkipToSuccess(LazyModel):
+class SkipToSuccess(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (SkipToSuccessType):
@@ -77,16 +84,6 @@ class SkipToSuccess(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.skip_to_success_properties import SkipToSuccessProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> SkipToSuccessType:
-            type_ = check_skip_to_success_type(src_value__)
-
-            return type_
-
-        def _decode_properties(src_value__: Any) -> SkipToSuccessProperties:
-            properties = SkipToSuccessProperties.from_dict(src_value__)
-
-            return properties
-
         def _decode_submit(src_value__: Any) -> Literal[False] | Unset:
             submit = cast(Literal[False] | Unset, src_value__)
             if submit != False and not isinstance(submit, Unset) and strict_enums():
@@ -95,8 +92,8 @@ class SkipToSuccess(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_skip_to_success_type),
+                "properties": ("properties", SkipToSuccessProperties.from_dict),
                 "submit": ("submit", _decode_submit),
             },
             copied={
@@ -114,19 +111,3 @@ class SkipToSuccess(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

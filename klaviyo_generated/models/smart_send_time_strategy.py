@@ -9,12 +9,19 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.smart_send_time_strategy_method import SmartSendTimeStrategyMethod, check_smart_send_time_strategy_method
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SmartSendTimeStrategy(LazyModel):
+class SmartSendTimeStrategy(LazyModel, AdditionalProperties):
     """
     Attributes:
         method (SmartSendTimeStrategyMethod):
@@ -57,20 +64,10 @@ class SmartSendTimeStrategy(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_method(src_value__: Any) -> SmartSendTimeStrategyMethod:
-            method = check_smart_send_time_strategy_method(src_value__)
-
-            return method
-
-        def _decode_date(src_value__: Any) -> datetime.date:
-            date = datetime.date.fromisoformat(src_value__)
-
-            return date
-
         return LazyTable(
             fields={
-                "method": ("method", _decode_method),
-                "date": ("date", _decode_date),
+                "method": ("method", check_smart_send_time_strategy_method),
+                "date": ("date", datetime.date.fromisoformat),
             },
             copied={},
             known=(
@@ -83,19 +80,3 @@ class SmartSendTimeStrategy(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

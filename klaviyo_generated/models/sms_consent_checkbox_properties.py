@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.sms_consent_checkbox_properties_channels_item import (
     SMSConsentCheckboxPropertiesChannelsItem,
     check_sms_consent_checkbox_properties_channels_item,
@@ -28,7 +36,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SMSConsentCheckboxProperties(LazyModel):
+class SMSConsentCheckboxProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         checkbox_text (str):
@@ -179,41 +187,26 @@ class SMSConsentCheckboxProperties(LazyModel):
 
             return display_device
 
-        def _decode_error_messages(src_value__: Any) -> ErrorMessages | None | Unset:
-            def _parse_error_messages(data: object) -> ErrorMessages | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    error_messages_type_1 = ErrorMessages.from_dict(data)
+        def _parse_error_messages(data: object) -> ErrorMessages | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                error_messages_type_1 = ErrorMessages.from_dict(data)
 
-                    return error_messages_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            error_messages = _parse_error_messages(src_value__)
-
-            return error_messages
+                return error_messages_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_required(src_value__: Any) -> Literal[False] | Unset:
             required = cast(Literal[False] | Unset, src_value__)
             if required != False and not isinstance(required, Unset) and strict_enums():
                 raise ValueError(f"required must match const False, got '{required}'")
             return required
-
-        def _decode_property_name(src_value__: Any) -> SMSConsentCheckboxPropertiesPropertyName | Unset:
-            _property_name = src_value__
-            property_name: SMSConsentCheckboxPropertiesPropertyName | Unset
-            if isinstance(_property_name, Unset):
-                property_name = UNSET
-            else:
-                property_name = check_sms_consent_checkbox_properties_property_name(_property_name)
-
-            return property_name
 
         def _decode_channels(src_value__: Any) -> list[SMSConsentCheckboxPropertiesChannelsItem] | Unset:
             _channels = src_value__
@@ -230,9 +223,9 @@ class SMSConsentCheckboxProperties(LazyModel):
         return LazyTable(
             fields={
                 "display_device": ("display_device", _decode_display_device),
-                "error_messages": ("error_messages", _decode_error_messages),
+                "error_messages": ("error_messages", _parse_error_messages),
                 "required": ("required", _decode_required),
-                "property_name": ("property_name", _decode_property_name),
+                "property_name": ("property_name", check_sms_consent_checkbox_properties_property_name),
                 "channels": ("channels", _decode_channels),
             },
             copied={
@@ -257,19 +250,3 @@ class SMSConsentCheckboxProperties(LazyModel):
             required=("checkbox_text",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

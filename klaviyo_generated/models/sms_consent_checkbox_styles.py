@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.sms_consent_checkbox_styles_horizontal_alignment import (
     SMSConsentCheckboxStylesHorizontalAlignment,
     check_sms_consent_checkbox_styles_horizontal_alignment,
@@ -20,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SMSConsentCheckboxStyles(LazyModel):
+class SMSConsentCheckboxStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         padding (Padding | Unset):
@@ -72,30 +77,13 @@ class SMSConsentCheckboxStyles(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.padding import Padding  # noqa: PLC0415
 
-        def _decode_padding(src_value__: Any) -> Padding | Unset:
-            _padding = src_value__
-            padding: Padding | Unset
-            if isinstance(_padding, Unset):
-                padding = UNSET
-            else:
-                padding = Padding.from_dict(_padding)
-
-            return padding
-
-        def _decode_horizontal_alignment(src_value__: Any) -> SMSConsentCheckboxStylesHorizontalAlignment | Unset:
-            _horizontal_alignment = src_value__
-            horizontal_alignment: SMSConsentCheckboxStylesHorizontalAlignment | Unset
-            if isinstance(_horizontal_alignment, Unset):
-                horizontal_alignment = UNSET
-            else:
-                horizontal_alignment = check_sms_consent_checkbox_styles_horizontal_alignment(_horizontal_alignment)
-
-            return horizontal_alignment
-
         return LazyTable(
             fields={
-                "padding": ("padding", _decode_padding),
-                "horizontal_alignment": ("horizontal_alignment", _decode_horizontal_alignment),
+                "padding": ("padding", Padding.from_dict),
+                "horizontal_alignment": (
+                    "horizontal_alignment",
+                    check_sms_consent_checkbox_styles_horizontal_alignment,
+                ),
             },
             copied={
                 "background_color": "background_color",
@@ -108,19 +96,3 @@ class SMSConsentCheckboxStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

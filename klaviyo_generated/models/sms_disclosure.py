@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.sms_disclosure_type import SMSDisclosureType, check_sms_disclosure_type
 from ..types import UNSET, Unset
 
@@ -18,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SMSDisclosure(LazyModel):
+class SMSDisclosure(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (SMSDisclosureType):
@@ -81,36 +88,11 @@ class SMSDisclosure(LazyModel):
         from ..models.sms_disclosure_properties import SMSDisclosureProperties  # noqa: PLC0415
         from ..models.sms_disclosure_styles import SMSDisclosureStyles  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> SMSDisclosureType:
-            type_ = check_sms_disclosure_type(src_value__)
-
-            return type_
-
-        def _decode_styles(src_value__: Any) -> SMSDisclosureStyles | Unset:
-            _styles = src_value__
-            styles: SMSDisclosureStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = SMSDisclosureStyles.from_dict(_styles)
-
-            return styles
-
-        def _decode_properties(src_value__: Any) -> SMSDisclosureProperties | Unset:
-            _properties = src_value__
-            properties: SMSDisclosureProperties | Unset
-            if isinstance(_properties, Unset):
-                properties = UNSET
-            else:
-                properties = SMSDisclosureProperties.from_dict(_properties)
-
-            return properties
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "styles": ("styles", _decode_styles),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_sms_disclosure_type),
+                "styles": ("styles", SMSDisclosureStyles.from_dict),
+                "properties": ("properties", SMSDisclosureProperties.from_dict),
             },
             copied={
                 "id": "id",
@@ -124,19 +106,3 @@ class SMSDisclosure(LazyModel):
             required=("type",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.sms_disclosure_account_default_type import (
     SMSDisclosureAccountDefaultType,
     check_sms_disclosure_account_default_type,
@@ -17,7 +24,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SMSDisclosureAccountDefault(LazyModel):
+class SMSDisclosureAccountDefault(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (SMSDisclosureAccountDefaultType):
@@ -62,14 +69,9 @@ class SMSDisclosureAccountDefault(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> SMSDisclosureAccountDefaultType:
-            type_ = check_sms_disclosure_account_default_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_sms_disclosure_account_default_type),
             },
             copied={
                 "html": "html",
@@ -81,19 +83,3 @@ class SMSDisclosureAccountDefault(LazyModel):
             required=("type",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

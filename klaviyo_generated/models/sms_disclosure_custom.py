@@ -8,13 +8,20 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.sms_disclosure_custom_type import SMSDisclosureCustomType, check_sms_disclosure_custom_type
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SMSDisclosureCustom(LazyModel):
+class SMSDisclosureCustom(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (SMSDisclosureCustomType):
@@ -86,14 +93,9 @@ class SMSDisclosureCustom(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> SMSDisclosureCustomType:
-            type_ = check_sms_disclosure_custom_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_sms_disclosure_custom_type),
             },
             copied={
                 "compliance_company_name": "compliance_company_name",
@@ -111,19 +113,3 @@ class SMSDisclosureCustom(LazyModel):
             required=("type",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.sms_disclosure_properties_display_device_item import (
     SMSDisclosurePropertiesDisplayDeviceItem,
     check_sms_disclosure_properties_display_device_item,
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SMSDisclosureProperties(LazyModel):
+class SMSDisclosureProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         display_device (list[SMSDisclosurePropertiesDisplayDeviceItem] | Unset):
@@ -98,24 +103,24 @@ class SMSDisclosureProperties(LazyModel):
 
             return display_device
 
-        def _decode_content(src_value__: Any) -> SMSDisclosureAccountDefault | SMSDisclosureCustom | Unset:
-            def _parse_content(data: object) -> SMSDisclosureAccountDefault | SMSDisclosureCustom | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    content_type_0 = SMSDisclosureCustom.from_dict(data)
-
-                    return content_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_content(data: object) -> SMSDisclosureAccountDefault | SMSDisclosureCustom | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                content_type_1 = SMSDisclosureAccountDefault.from_dict(data)
+                content_type_0 = SMSDisclosureCustom.from_dict(data)
 
-                return content_type_1
+                return content_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            content_type_1 = SMSDisclosureAccountDefault.from_dict(data)
 
+            return content_type_1
+
+        def _decode_content(src_value__: Any) -> SMSDisclosureAccountDefault | SMSDisclosureCustom | Unset:
             content: SMSDisclosureAccountDefault | SMSDisclosureCustom | Unset
             match src_value__:
                 case {"type": "custom"}:
@@ -143,19 +148,3 @@ class SMSDisclosureProperties(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

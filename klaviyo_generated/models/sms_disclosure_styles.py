@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SMSDisclosureStyles(LazyModel):
+class SMSDisclosureStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         padding (Padding | Unset):
@@ -79,41 +84,11 @@ class SMSDisclosureStyles(LazyModel):
         from ..models.sms_disclosure_link_text_style import SMSDisclosureLinkTextStyle  # noqa: PLC0415
         from ..models.sms_disclosure_text_style import SMSDisclosureTextStyle  # noqa: PLC0415
 
-        def _decode_padding(src_value__: Any) -> Padding | Unset:
-            _padding = src_value__
-            padding: Padding | Unset
-            if isinstance(_padding, Unset):
-                padding = UNSET
-            else:
-                padding = Padding.from_dict(_padding)
-
-            return padding
-
-        def _decode_link_styles(src_value__: Any) -> SMSDisclosureLinkTextStyle | Unset:
-            _link_styles = src_value__
-            link_styles: SMSDisclosureLinkTextStyle | Unset
-            if isinstance(_link_styles, Unset):
-                link_styles = UNSET
-            else:
-                link_styles = SMSDisclosureLinkTextStyle.from_dict(_link_styles)
-
-            return link_styles
-
-        def _decode_text_styles(src_value__: Any) -> SMSDisclosureTextStyle | Unset:
-            _text_styles = src_value__
-            text_styles: SMSDisclosureTextStyle | Unset
-            if isinstance(_text_styles, Unset):
-                text_styles = UNSET
-            else:
-                text_styles = SMSDisclosureTextStyle.from_dict(_text_styles)
-
-            return text_styles
-
         return LazyTable(
             fields={
-                "padding": ("padding", _decode_padding),
-                "link_styles": ("link_styles", _decode_link_styles),
-                "text_styles": ("text_styles", _decode_text_styles),
+                "padding": ("padding", Padding.from_dict),
+                "link_styles": ("link_styles", SMSDisclosureLinkTextStyle.from_dict),
+                "text_styles": ("text_styles", SMSDisclosureTextStyle.from_dict),
             },
             copied={
                 "background_color": "background_color",
@@ -127,19 +102,3 @@ class SMSDisclosureStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

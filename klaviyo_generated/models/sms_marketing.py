@@ -10,12 +10,20 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SMSMarketing(LazyModel):
+class SMSMarketing(LazyModel, AdditionalProperties):
     """
     Attributes:
         can_receive_sms_marketing (bool): Whether or not this profile is subscribed to receive SMS marketing.
@@ -112,50 +120,40 @@ class SMSMarketing(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_consent_timestamp(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_consent_timestamp(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    consent_timestamp_type_0 = parse_datetime(data)
+        def _parse_consent_timestamp(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                consent_timestamp_type_0 = parse_datetime(data)
 
-                    return consent_timestamp_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return consent_timestamp_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            consent_timestamp = _parse_consent_timestamp(src_value__)
+        def _parse_last_updated(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                last_updated_type_0 = parse_datetime(data)
 
-            return consent_timestamp
-
-        def _decode_last_updated(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_last_updated(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    last_updated_type_0 = parse_datetime(data)
-
-                    return last_updated_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            last_updated = _parse_last_updated(src_value__)
-
-            return last_updated
+                return last_updated_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "consent_timestamp": ("consent_timestamp", _decode_consent_timestamp),
-                "last_updated": ("last_updated", _decode_last_updated),
+                "consent_timestamp": ("consent_timestamp", _parse_consent_timestamp),
+                "last_updated": ("last_updated", _parse_last_updated),
             },
             copied={
                 "can_receive_sms_marketing": "can_receive_sms_marketing",
@@ -177,19 +175,3 @@ class SMSMarketing(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.sms_message_definition_create_channel import (
     SMSMessageDefinitionCreateChannel,
     check_sms_message_definition_create_channel,
@@ -21,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SMSMessageDefinitionCreate(LazyModel):
+class SMSMessageDefinitionCreate(LazyModel, AdditionalProperties):
     """
     Attributes:
         channel (SMSMessageDefinitionCreateChannel):
@@ -87,56 +94,41 @@ class SMSMessageDefinitionCreate(LazyModel):
         from ..models.render_options import RenderOptions  # noqa: PLC0415
         from ..models.sms_content_create import SMSContentCreate  # noqa: PLC0415
 
-        def _decode_channel(src_value__: Any) -> SMSMessageDefinitionCreateChannel:
-            channel = check_sms_message_definition_create_channel(src_value__)
+        def _parse_content(data: object) -> None | SMSContentCreate | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                content_type_1 = SMSContentCreate.from_dict(data)
 
-            return channel
+                return content_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_content(src_value__: Any) -> None | SMSContentCreate | Unset:
-            def _parse_content(data: object) -> None | SMSContentCreate | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    content_type_1 = SMSContentCreate.from_dict(data)
+        def _parse_render_options(data: object) -> None | RenderOptions | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                render_options_type_1 = RenderOptions.from_dict(data)
 
-                    return content_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            content = _parse_content(src_value__)
-
-            return content
-
-        def _decode_render_options(src_value__: Any) -> None | RenderOptions | Unset:
-            def _parse_render_options(data: object) -> None | RenderOptions | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    render_options_type_1 = RenderOptions.from_dict(data)
-
-                    return render_options_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            render_options = _parse_render_options(src_value__)
-
-            return render_options
+                return render_options_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "channel": ("channel", _decode_channel),
-                "content": ("content", _decode_content),
-                "render_options": ("render_options", _decode_render_options),
+                "channel": ("channel", check_sms_message_definition_create_channel),
+                "content": ("content", _parse_content),
+                "render_options": ("render_options", _parse_render_options),
             },
             copied={},
             known=(
@@ -147,19 +139,3 @@ class SMSMessageDefinitionCreate(LazyModel):
             required=("channel",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

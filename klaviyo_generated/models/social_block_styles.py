@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.social_block_styles_icon_align import SocialBlockStylesIconAlign, check_social_block_styles_icon_align
 from ..models.social_block_styles_icon_color import SocialBlockStylesIconColor, check_social_block_styles_icon_color
 from ..models.social_block_styles_icon_size import SocialBlockStylesIconSize, check_social_block_styles_icon_size
@@ -20,7 +25,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SocialBlockStyles(LazyModel):
+class SocialBlockStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         block_background_color (None | str | Unset):
@@ -185,92 +190,72 @@ class SocialBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_icon_align(src_value__: Any) -> None | SocialBlockStylesIconAlign | Unset:
-            def _parse_icon_align(data: object) -> None | SocialBlockStylesIconAlign | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    icon_align_type_1 = check_social_block_styles_icon_align(data)
+        def _parse_icon_align(data: object) -> None | SocialBlockStylesIconAlign | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                icon_align_type_1 = check_social_block_styles_icon_align(data)
 
-                    return icon_align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return icon_align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            icon_align = _parse_icon_align(src_value__)
+        def _parse_icon_color(data: object) -> None | SocialBlockStylesIconColor | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                icon_color_type_1 = check_social_block_styles_icon_color(data)
 
-            return icon_align
+                return icon_color_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_icon_color(src_value__: Any) -> None | SocialBlockStylesIconColor | Unset:
-            def _parse_icon_color(data: object) -> None | SocialBlockStylesIconColor | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    icon_color_type_1 = check_social_block_styles_icon_color(data)
+        def _parse_icon_size(data: object) -> None | SocialBlockStylesIconSize | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                icon_size_type_1 = check_social_block_styles_icon_size(data)
 
-                    return icon_color_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return icon_size_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            icon_color = _parse_icon_color(src_value__)
+        def _parse_label_font_style(data: object) -> None | SocialBlockStylesLabelFontStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                label_font_style_type_1 = check_social_block_styles_label_font_style(data)
 
-            return icon_color
-
-        def _decode_icon_size(src_value__: Any) -> None | SocialBlockStylesIconSize | Unset:
-            def _parse_icon_size(data: object) -> None | SocialBlockStylesIconSize | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    icon_size_type_1 = check_social_block_styles_icon_size(data)
-
-                    return icon_size_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            icon_size = _parse_icon_size(src_value__)
-
-            return icon_size
-
-        def _decode_label_font_style(src_value__: Any) -> None | SocialBlockStylesLabelFontStyle | Unset:
-            def _parse_label_font_style(data: object) -> None | SocialBlockStylesLabelFontStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    label_font_style_type_1 = check_social_block_styles_label_font_style(data)
-
-                    return label_font_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            label_font_style = _parse_label_font_style(src_value__)
-
-            return label_font_style
+                return label_font_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "icon_align": ("icon_align", _decode_icon_align),
-                "icon_color": ("icon_color", _decode_icon_color),
-                "icon_size": ("icon_size", _decode_icon_size),
-                "label_font_style": ("label_font_style", _decode_label_font_style),
+                "icon_align": ("icon_align", _parse_icon_align),
+                "icon_color": ("icon_color", _parse_icon_color),
+                "icon_size": ("icon_size", _parse_icon_size),
+                "label_font_style": ("label_font_style", _parse_label_font_style),
             },
             copied={
                 "block_background_color": "block_background_color",
@@ -307,19 +292,3 @@ class SocialBlockStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.social_block_v1_content_type import SocialBlockV1ContentType, check_social_block_v1_content_type
 from ..models.social_block_v1_type import SocialBlockV1Type, check_social_block_v1_type
 from ..types import UNSET, Unset, parse_union
@@ -20,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SocialBlockV1(LazyModel):
+class SocialBlockV1(LazyModel, AdditionalProperties):
     """
     Attributes:
         content_type (SocialBlockV1ContentType):
@@ -126,90 +133,70 @@ class SocialBlockV1(LazyModel):
         from ..models.social_icon_sub_block import SocialIconSubBlock  # noqa: PLC0415
         from ..models.social_spacer_sub_block import SocialSpacerSubBlock  # noqa: PLC0415
 
-        def _decode_content_type(src_value__: Any) -> SocialBlockV1ContentType:
-            content_type = check_social_block_v1_content_type(src_value__)
+        def _parse_data(data: object) -> None | SocialBlockData:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                data_type_1 = SocialBlockData.from_dict(data)
 
-            return content_type
+                return data_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_type_(src_value__: Any) -> SocialBlockV1Type:
-            type_ = check_social_block_v1_type(src_value__)
+        def _parse_subblocks(data: object) -> list[SocialIconSubBlock | SocialSpacerSubBlock] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                subblocks_type_0 = []
+                _subblocks_type_0 = data
+                for subblocks_type_0_item_data in _subblocks_type_0:
 
-            return type_
-
-        def _decode_data(src_value__: Any) -> None | SocialBlockData:
-            def _parse_data(data: object) -> None | SocialBlockData:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    data_type_1 = SocialBlockData.from_dict(data)
-
-                    return data_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            data = _parse_data(src_value__)
-
-            return data
-
-        def _decode_subblocks(src_value__: Any) -> list[SocialIconSubBlock | SocialSpacerSubBlock] | None | Unset:
-            def _parse_subblocks(data: object) -> list[SocialIconSubBlock | SocialSpacerSubBlock] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    subblocks_type_0 = []
-                    _subblocks_type_0 = data
-                    for subblocks_type_0_item_data in _subblocks_type_0:
-
-                        def _parse_subblocks_type_0_item(data: object) -> SocialIconSubBlock | SocialSpacerSubBlock:
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                subblocks_type_0_item_type_0 = SocialIconSubBlock.from_dict(data)
-
-                                return subblocks_type_0_item_type_0
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
+                    def _parse_subblocks_type_0_item(data: object) -> SocialIconSubBlock | SocialSpacerSubBlock:
+                        try:
                             if not isinstance(data, dict):
                                 raise TypeError()
-                            subblocks_type_0_item_type_1 = SocialSpacerSubBlock.from_dict(data)
+                            subblocks_type_0_item_type_0 = SocialIconSubBlock.from_dict(data)
 
-                            return subblocks_type_0_item_type_1
+                            return subblocks_type_0_item_type_0
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        subblocks_type_0_item_type_1 = SocialSpacerSubBlock.from_dict(data)
 
-                        subblocks_type_0_item: SocialIconSubBlock | SocialSpacerSubBlock
-                        match subblocks_type_0_item_data:
-                            case {"type": "social_link_icon"}:
-                                subblocks_type_0_item = SocialIconSubBlock.from_dict(subblocks_type_0_item_data)
-                            case {"type": "social_link_spacer"}:
-                                subblocks_type_0_item = SocialSpacerSubBlock.from_dict(subblocks_type_0_item_data)
-                            case _:
-                                subblocks_type_0_item = parse_union(
-                                    _parse_subblocks_type_0_item, subblocks_type_0_item_data
-                                )
+                        return subblocks_type_0_item_type_1
 
-                        subblocks_type_0.append(subblocks_type_0_item)
+                    subblocks_type_0_item: SocialIconSubBlock | SocialSpacerSubBlock
+                    match subblocks_type_0_item_data:
+                        case {"type": "social_link_icon"}:
+                            subblocks_type_0_item = SocialIconSubBlock.from_dict(subblocks_type_0_item_data)
+                        case {"type": "social_link_spacer"}:
+                            subblocks_type_0_item = SocialSpacerSubBlock.from_dict(subblocks_type_0_item_data)
+                        case _:
+                            subblocks_type_0_item = parse_union(
+                                _parse_subblocks_type_0_item, subblocks_type_0_item_data
+                            )
 
-                    return subblocks_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                    subblocks_type_0.append(subblocks_type_0_item)
 
-            subblocks = _parse_subblocks(src_value__)
-
-            return subblocks
+                return subblocks_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "content_type": ("content_type", _decode_content_type),
-                "type_": ("type", _decode_type_),
-                "data": ("data", _decode_data),
-                "subblocks": ("subblocks", _decode_subblocks),
+                "content_type": ("content_type", check_social_block_v1_content_type),
+                "type_": ("type", check_social_block_v1_type),
+                "data": ("data", _parse_data),
+                "subblocks": ("subblocks", _parse_subblocks),
             },
             copied={
                 "id": "id",
@@ -232,19 +219,3 @@ class SocialBlockV1(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,14 +8,21 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.social_icon_sub_block_link_type import SocialIconSubBlockLinkType, check_social_icon_sub_block_link_type
 from ..models.social_icon_sub_block_type import SocialIconSubBlockType, check_social_icon_sub_block_type
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SocialIconSubBlock(LazyModel):
+class SocialIconSubBlock(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (SocialIconSubBlockType):
@@ -113,35 +120,25 @@ class SocialIconSubBlock(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> SocialIconSubBlockType:
-            type_ = check_social_icon_sub_block_type(src_value__)
+        def _parse_link_type(data: object) -> None | SocialIconSubBlockLinkType | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                link_type_type_1 = check_social_icon_sub_block_link_type(data)
 
-            return type_
-
-        def _decode_link_type(src_value__: Any) -> None | SocialIconSubBlockLinkType | Unset:
-            def _parse_link_type(data: object) -> None | SocialIconSubBlockLinkType | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    link_type_type_1 = check_social_icon_sub_block_link_type(data)
-
-                    return link_type_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            link_type = _parse_link_type(src_value__)
-
-            return link_type
+                return link_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "link_type": ("link_type", _decode_link_type),
+                "type_": ("type", check_social_icon_sub_block_type),
+                "link_type": ("link_type", _parse_link_type),
             },
             copied={
                 "id": "id",
@@ -164,19 +161,3 @@ class SocialIconSubBlock(LazyModel):
             required=("type",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

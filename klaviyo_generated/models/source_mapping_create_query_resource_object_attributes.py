@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SourceMappingCreateQueryResourceObjectAttributes(LazyModel):
+class SourceMappingCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         property_mappings (list[ConstantPropertyMapping | SimplePropertyMapping] | None | Unset): A mapping of source
@@ -89,97 +94,85 @@ class SourceMappingCreateQueryResourceObjectAttributes(LazyModel):
         from ..models.simple_property_mapping import SimplePropertyMapping  # noqa: PLC0415
         from ..models.simple_relationship_mapping import SimpleRelationshipMapping  # noqa: PLC0415
 
-        def _decode_property_mappings(
-            src_value__: Any,
+        def _parse_property_mappings(
+            data: object,
         ) -> list[ConstantPropertyMapping | SimplePropertyMapping] | None | Unset:
-            def _parse_property_mappings(
-                data: object,
-            ) -> list[ConstantPropertyMapping | SimplePropertyMapping] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    property_mappings_type_0 = []
-                    _property_mappings_type_0 = data
-                    for property_mappings_type_0_item_data in _property_mappings_type_0:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                property_mappings_type_0 = []
+                _property_mappings_type_0 = data
+                for property_mappings_type_0_item_data in _property_mappings_type_0:
 
-                        def _parse_property_mappings_type_0_item(
-                            data: object,
-                        ) -> ConstantPropertyMapping | SimplePropertyMapping:
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                property_mappings_type_0_item_type_0 = ConstantPropertyMapping.from_dict(data)
-
-                                return property_mappings_type_0_item_type_0
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
+                    def _parse_property_mappings_type_0_item(
+                        data: object,
+                    ) -> ConstantPropertyMapping | SimplePropertyMapping:
+                        try:
                             if not isinstance(data, dict):
                                 raise TypeError()
-                            property_mappings_type_0_item_type_1 = SimplePropertyMapping.from_dict(data)
+                            property_mappings_type_0_item_type_0 = ConstantPropertyMapping.from_dict(data)
 
-                            return property_mappings_type_0_item_type_1
+                            return property_mappings_type_0_item_type_0
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        property_mappings_type_0_item_type_1 = SimplePropertyMapping.from_dict(data)
 
-                        property_mappings_type_0_item: ConstantPropertyMapping | SimplePropertyMapping
-                        match property_mappings_type_0_item_data:
-                            case {"type": "constant"}:
-                                property_mappings_type_0_item = ConstantPropertyMapping.from_dict(
-                                    property_mappings_type_0_item_data
-                                )
-                            case {"type": "simple"}:
-                                property_mappings_type_0_item = SimplePropertyMapping.from_dict(
-                                    property_mappings_type_0_item_data
-                                )
-                            case _:
-                                property_mappings_type_0_item = parse_union(
-                                    _parse_property_mappings_type_0_item, property_mappings_type_0_item_data
-                                )
+                        return property_mappings_type_0_item_type_1
 
-                        property_mappings_type_0.append(property_mappings_type_0_item)
+                    property_mappings_type_0_item: ConstantPropertyMapping | SimplePropertyMapping
+                    match property_mappings_type_0_item_data:
+                        case {"type": "constant"}:
+                            property_mappings_type_0_item = ConstantPropertyMapping.from_dict(
+                                property_mappings_type_0_item_data
+                            )
+                        case {"type": "simple"}:
+                            property_mappings_type_0_item = SimplePropertyMapping.from_dict(
+                                property_mappings_type_0_item_data
+                            )
+                        case _:
+                            property_mappings_type_0_item = parse_union(
+                                _parse_property_mappings_type_0_item, property_mappings_type_0_item_data
+                            )
 
-                    return property_mappings_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                    property_mappings_type_0.append(property_mappings_type_0_item)
 
-            property_mappings = _parse_property_mappings(src_value__)
+                return property_mappings_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            return property_mappings
+        def _parse_relationship_mappings(data: object) -> list[SimpleRelationshipMapping] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                relationship_mappings_type_0 = []
+                _relationship_mappings_type_0 = data
+                for relationship_mappings_type_0_item_data in _relationship_mappings_type_0:
+                    relationship_mappings_type_0_item = SimpleRelationshipMapping.from_dict(
+                        relationship_mappings_type_0_item_data
+                    )
 
-        def _decode_relationship_mappings(src_value__: Any) -> list[SimpleRelationshipMapping] | None | Unset:
-            def _parse_relationship_mappings(data: object) -> list[SimpleRelationshipMapping] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    relationship_mappings_type_0 = []
-                    _relationship_mappings_type_0 = data
-                    for relationship_mappings_type_0_item_data in _relationship_mappings_type_0:
-                        relationship_mappings_type_0_item = SimpleRelationshipMapping.from_dict(
-                            relationship_mappings_type_0_item_data
-                        )
+                    relationship_mappings_type_0.append(relationship_mappings_type_0_item)
 
-                        relationship_mappings_type_0.append(relationship_mappings_type_0_item)
-
-                    return relationship_mappings_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            relationship_mappings = _parse_relationship_mappings(src_value__)
-
-            return relationship_mappings
+                return relationship_mappings_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "property_mappings": ("property_mappings", _decode_property_mappings),
-                "relationship_mappings": ("relationship_mappings", _decode_relationship_mappings),
+                "property_mappings": ("property_mappings", _parse_property_mappings),
+                "relationship_mappings": ("relationship_mappings", _parse_relationship_mappings),
             },
             copied={},
             known=(
@@ -189,19 +182,3 @@ class SourceMappingCreateQueryResourceObjectAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

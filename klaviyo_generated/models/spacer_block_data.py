@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.display_options import DisplayOptions
@@ -16,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SpacerBlockData(LazyModel):
+class SpacerBlockData(LazyModel, AdditionalProperties):
     """
     Attributes:
         display_options (DisplayOptions):
@@ -60,20 +67,10 @@ class SpacerBlockData(LazyModel):
         from ..models.display_options import DisplayOptions  # noqa: PLC0415
         from ..models.spacer_block_styles import SpacerBlockStyles  # noqa: PLC0415
 
-        def _decode_display_options(src_value__: Any) -> DisplayOptions:
-            display_options = DisplayOptions.from_dict(src_value__)
-
-            return display_options
-
-        def _decode_styles(src_value__: Any) -> SpacerBlockStyles:
-            styles = SpacerBlockStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
-                "display_options": ("display_options", _decode_display_options),
-                "styles": ("styles", _decode_styles),
+                "display_options": ("display_options", DisplayOptions.from_dict),
+                "styles": ("styles", SpacerBlockStyles.from_dict),
             },
             copied={},
             known=(
@@ -86,19 +83,3 @@ class SpacerBlockData(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

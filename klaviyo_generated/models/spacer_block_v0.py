@@ -8,13 +8,21 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.spacer_block_v0_content_type import SpacerBlockV0ContentType, check_spacer_block_v0_content_type
 from ..models.spacer_block_v0_type import SpacerBlockV0Type, check_spacer_block_v0_type
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SpacerBlockV0(LazyModel):
+class SpacerBlockV0(LazyModel, AdditionalProperties):
     """
     Attributes:
         content_type (SpacerBlockV0ContentType):
@@ -67,20 +75,10 @@ class SpacerBlockV0(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_content_type(src_value__: Any) -> SpacerBlockV0ContentType:
-            content_type = check_spacer_block_v0_content_type(src_value__)
-
-            return content_type
-
-        def _decode_type_(src_value__: Any) -> SpacerBlockV0Type:
-            type_ = check_spacer_block_v0_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "content_type": ("content_type", _decode_content_type),
-                "type_": ("type", _decode_type_),
+                "content_type": ("content_type", check_spacer_block_v0_content_type),
+                "type_": ("type", check_spacer_block_v0_type),
             },
             copied={
                 "data": "data",
@@ -97,19 +95,3 @@ class SpacerBlockV0(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

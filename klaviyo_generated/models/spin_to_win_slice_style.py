@@ -8,12 +8,17 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SpinToWinSliceStyle(LazyModel):
+class SpinToWinSliceStyle(LazyModel, AdditionalProperties):
     """
     Attributes:
         background_color (str | Unset):  Default: 'rgba(0,0,0,1)'. Example: rgba(0,0,0,1).
@@ -69,19 +74,3 @@ class SpinToWinSliceStyle(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SpinToWinStyles(LazyModel):
+class SpinToWinStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         padding (Padding | Unset):
@@ -130,16 +135,6 @@ class SpinToWinStyles(LazyModel):
         from ..models.spin_to_win_slice_style import SpinToWinSliceStyle  # noqa: PLC0415
         from ..models.text_style_v0 import TextStyleV0  # noqa: PLC0415
 
-        def _decode_padding(src_value__: Any) -> Padding | Unset:
-            _padding = src_value__
-            padding: Padding | Unset
-            if isinstance(_padding, Unset):
-                padding = UNSET
-            else:
-                padding = Padding.from_dict(_padding)
-
-            return padding
-
         def _decode_slice_styles(src_value__: Any) -> list[SpinToWinSliceStyle] | Unset:
             _slice_styles = src_value__
             slice_styles: list[SpinToWinSliceStyle] | Unset = UNSET
@@ -152,21 +147,11 @@ class SpinToWinStyles(LazyModel):
 
             return slice_styles
 
-        def _decode_text_styles(src_value__: Any) -> TextStyleV0 | Unset:
-            _text_styles = src_value__
-            text_styles: TextStyleV0 | Unset
-            if isinstance(_text_styles, Unset):
-                text_styles = UNSET
-            else:
-                text_styles = TextStyleV0.from_dict(_text_styles)
-
-            return text_styles
-
         return LazyTable(
             fields={
-                "padding": ("padding", _decode_padding),
+                "padding": ("padding", Padding.from_dict),
                 "slice_styles": ("slice_styles", _decode_slice_styles),
-                "text_styles": ("text_styles", _decode_text_styles),
+                "text_styles": ("text_styles", TextStyleV0.from_dict),
             },
             copied={
                 "background_color": "background_color",
@@ -190,19 +175,3 @@ class SpinToWinStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

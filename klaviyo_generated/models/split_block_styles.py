@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.split_block_styles_mobile_stack_order import (
     SplitBlockStylesMobileStackOrder,
     check_split_block_styles_mobile_stack_order,
@@ -17,7 +22,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SplitBlockStyles(LazyModel):
+class SplitBlockStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         block_background_color (None | str | Unset):
@@ -113,29 +118,24 @@ class SplitBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_mobile_stack_order(src_value__: Any) -> None | SplitBlockStylesMobileStackOrder | Unset:
-            def _parse_mobile_stack_order(data: object) -> None | SplitBlockStylesMobileStackOrder | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    mobile_stack_order_type_1 = check_split_block_styles_mobile_stack_order(data)
+        def _parse_mobile_stack_order(data: object) -> None | SplitBlockStylesMobileStackOrder | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                mobile_stack_order_type_1 = check_split_block_styles_mobile_stack_order(data)
 
-                    return mobile_stack_order_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            mobile_stack_order = _parse_mobile_stack_order(src_value__)
-
-            return mobile_stack_order
+                return mobile_stack_order_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "mobile_stack_order": ("mobile_stack_order", _decode_mobile_stack_order),
+                "mobile_stack_order": ("mobile_stack_order", _parse_mobile_stack_order),
             },
             copied={
                 "block_background_color": "block_background_color",
@@ -159,19 +159,3 @@ class SplitBlockStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

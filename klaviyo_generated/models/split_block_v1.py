@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.split_block_v1_content_type import SplitBlockV1ContentType, check_split_block_v1_content_type
 from ..models.split_block_v1_type import SplitBlockV1Type, check_split_block_v1_type
 from ..types import UNSET, Unset, parse_union
@@ -21,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SplitBlockV1(LazyModel):
+class SplitBlockV1(LazyModel, AdditionalProperties):
     """
     Attributes:
         content_type (SplitBlockV1ContentType):
@@ -128,106 +135,84 @@ class SplitBlockV1(LazyModel):
         from ..models.table_image_sub_block import TableImageSubBlock  # noqa: PLC0415
         from ..models.table_text_sub_block import TableTextSubBlock  # noqa: PLC0415
 
-        def _decode_content_type(src_value__: Any) -> SplitBlockV1ContentType:
-            content_type = check_split_block_v1_content_type(src_value__)
+        def _parse_data(data: object) -> None | SplitBlockData:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                data_type_1 = SplitBlockData.from_dict(data)
 
-            return content_type
+                return data_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_type_(src_value__: Any) -> SplitBlockV1Type:
-            type_ = check_split_block_v1_type(src_value__)
-
-            return type_
-
-        def _decode_data(src_value__: Any) -> None | SplitBlockData:
-            def _parse_data(data: object) -> None | SplitBlockData:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    data_type_1 = SplitBlockData.from_dict(data)
-
-                    return data_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            data = _parse_data(src_value__)
-
-            return data
-
-        def _decode_subblocks(
-            src_value__: Any,
+        def _parse_subblocks(
+            data: object,
         ) -> list[TableHtmlSubBlock | TableImageSubBlock | TableTextSubBlock] | None | Unset:
-            def _parse_subblocks(
-                data: object,
-            ) -> list[TableHtmlSubBlock | TableImageSubBlock | TableTextSubBlock] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    subblocks_type_0 = []
-                    _subblocks_type_0 = data
-                    for subblocks_type_0_item_data in _subblocks_type_0:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                subblocks_type_0 = []
+                _subblocks_type_0 = data
+                for subblocks_type_0_item_data in _subblocks_type_0:
 
-                        def _parse_subblocks_type_0_item(
-                            data: object,
-                        ) -> TableHtmlSubBlock | TableImageSubBlock | TableTextSubBlock:
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                subblocks_type_0_item_type_0 = TableTextSubBlock.from_dict(data)
-
-                                return subblocks_type_0_item_type_0
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                subblocks_type_0_item_type_1 = TableImageSubBlock.from_dict(data)
-
-                                return subblocks_type_0_item_type_1
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
+                    def _parse_subblocks_type_0_item(
+                        data: object,
+                    ) -> TableHtmlSubBlock | TableImageSubBlock | TableTextSubBlock:
+                        try:
                             if not isinstance(data, dict):
                                 raise TypeError()
-                            subblocks_type_0_item_type_2 = TableHtmlSubBlock.from_dict(data)
+                            subblocks_type_0_item_type_0 = TableTextSubBlock.from_dict(data)
 
-                            return subblocks_type_0_item_type_2
+                            return subblocks_type_0_item_type_0
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            subblocks_type_0_item_type_1 = TableImageSubBlock.from_dict(data)
 
-                        subblocks_type_0_item: TableHtmlSubBlock | TableImageSubBlock | TableTextSubBlock
-                        match subblocks_type_0_item_data:
-                            case {"type": "table_text"}:
-                                subblocks_type_0_item = TableTextSubBlock.from_dict(subblocks_type_0_item_data)
-                            case {"type": "table_image"}:
-                                subblocks_type_0_item = TableImageSubBlock.from_dict(subblocks_type_0_item_data)
-                            case {"type": "table_html"}:
-                                subblocks_type_0_item = TableHtmlSubBlock.from_dict(subblocks_type_0_item_data)
-                            case _:
-                                subblocks_type_0_item = parse_union(
-                                    _parse_subblocks_type_0_item, subblocks_type_0_item_data
-                                )
+                            return subblocks_type_0_item_type_1
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        subblocks_type_0_item_type_2 = TableHtmlSubBlock.from_dict(data)
 
-                        subblocks_type_0.append(subblocks_type_0_item)
+                        return subblocks_type_0_item_type_2
 
-                    return subblocks_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                    subblocks_type_0_item: TableHtmlSubBlock | TableImageSubBlock | TableTextSubBlock
+                    match subblocks_type_0_item_data:
+                        case {"type": "table_text"}:
+                            subblocks_type_0_item = TableTextSubBlock.from_dict(subblocks_type_0_item_data)
+                        case {"type": "table_image"}:
+                            subblocks_type_0_item = TableImageSubBlock.from_dict(subblocks_type_0_item_data)
+                        case {"type": "table_html"}:
+                            subblocks_type_0_item = TableHtmlSubBlock.from_dict(subblocks_type_0_item_data)
+                        case _:
+                            subblocks_type_0_item = parse_union(
+                                _parse_subblocks_type_0_item, subblocks_type_0_item_data
+                            )
 
-            subblocks = _parse_subblocks(src_value__)
+                    subblocks_type_0.append(subblocks_type_0_item)
 
-            return subblocks
+                return subblocks_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "content_type": ("content_type", _decode_content_type),
-                "type_": ("type", _decode_type_),
-                "data": ("data", _decode_data),
-                "subblocks": ("subblocks", _decode_subblocks),
+                "content_type": ("content_type", check_split_block_v1_content_type),
+                "type_": ("type", check_split_block_v1_type),
+                "data": ("data", _parse_data),
+                "subblocks": ("subblocks", _parse_subblocks),
             },
             copied={
                 "id": "id",
@@ -250,19 +235,3 @@ class SplitBlockV1(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

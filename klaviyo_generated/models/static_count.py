@@ -8,12 +8,20 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.static_count_badge_config import StaticCountBadgeConfig, check_static_count_badge_config
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class StaticCount(LazyModel):
+class StaticCount(LazyModel, AdditionalProperties):
     """
     Attributes:
         badge_config (StaticCountBadgeConfig):
@@ -60,14 +68,9 @@ class StaticCount(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_badge_config(src_value__: Any) -> StaticCountBadgeConfig:
-            badge_config = check_static_count_badge_config(src_value__)
-
-            return badge_config
-
         return LazyTable(
             fields={
-                "badge_config": ("badge_config", _decode_badge_config),
+                "badge_config": ("badge_config", check_static_count_badge_config),
             },
             copied={
                 "value": "value",
@@ -82,19 +85,3 @@ class StaticCount(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,13 +10,20 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.static_date_filter_operator import StaticDateFilterOperator, check_static_date_filter_operator
 from ..models.static_date_filter_type import StaticDateFilterType, check_static_date_filter_type
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class StaticDateFilter(LazyModel):
+class StaticDateFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (StaticDateFilterType):
@@ -67,26 +74,11 @@ class StaticDateFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> StaticDateFilterType:
-            type_ = check_static_date_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> StaticDateFilterOperator:
-            operator = check_static_date_filter_operator(src_value__)
-
-            return operator
-
-        def _decode_date(src_value__: Any) -> datetime.datetime:
-            date = parse_datetime(src_value__)
-
-            return date
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
-                "date": ("date", _decode_date),
+                "type_": ("type", check_static_date_filter_type),
+                "operator": ("operator", check_static_date_filter_operator),
+                "date": ("date", parse_datetime),
             },
             copied={},
             known=(
@@ -101,19 +93,3 @@ class StaticDateFilter(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.static_date_range_filter_operator import (
     StaticDateRangeFilterOperator,
     check_static_date_range_filter_operator,
@@ -19,7 +26,7 @@ from ..models.static_date_range_filter_type import StaticDateRangeFilterType, ch
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class StaticDateRangeFilter(LazyModel):
+class StaticDateRangeFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (StaticDateRangeFilterType):
@@ -77,32 +84,12 @@ class StaticDateRangeFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> StaticDateRangeFilterType:
-            type_ = check_static_date_range_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> StaticDateRangeFilterOperator:
-            operator = check_static_date_range_filter_operator(src_value__)
-
-            return operator
-
-        def _decode_start(src_value__: Any) -> datetime.datetime:
-            start = parse_datetime(src_value__)
-
-            return start
-
-        def _decode_end(src_value__: Any) -> datetime.datetime:
-            end = parse_datetime(src_value__)
-
-            return end
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
-                "start": ("start", _decode_start),
-                "end": ("end", _decode_end),
+                "type_": ("type", check_static_date_range_filter_type),
+                "operator": ("operator", check_static_date_range_filter_operator),
+                "start": ("start", parse_datetime),
+                "end": ("end", parse_datetime),
             },
             copied={},
             known=(
@@ -119,19 +106,3 @@ class StaticDateRangeFilter(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

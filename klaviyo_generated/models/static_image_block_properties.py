@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset, strict_enums
 
 if TYPE_CHECKING:
@@ -16,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class StaticImageBlockProperties(LazyModel):
+class StaticImageBlockProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         dynamic (Literal[False] | None):
@@ -103,44 +110,34 @@ class StaticImageBlockProperties(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.image_block_cropping_properties import ImageBlockCroppingProperties  # noqa: PLC0415
 
-        def _decode_dynamic(src_value__: Any) -> Literal[False] | None:
-            def _parse_dynamic(data: object) -> Literal[False] | None:
-                if data is None:
-                    return data
-                dynamic_type_0 = cast(Literal[False], data)
-                if dynamic_type_0 != False and strict_enums():
-                    raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
-                return dynamic_type_0
-                raise TypeError(f"{type(data).__name__} fits no variant")
+        def _parse_dynamic(data: object) -> Literal[False] | None:
+            if data is None:
+                return data
+            dynamic_type_0 = cast(Literal[False], data)
+            if dynamic_type_0 != False and strict_enums():
+                raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
+            return dynamic_type_0
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            dynamic = _parse_dynamic(src_value__)
+        def _parse_cropping_properties(data: object) -> ImageBlockCroppingProperties | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                cropping_properties_type_1 = ImageBlockCroppingProperties.from_dict(data)
 
-            return dynamic
-
-        def _decode_cropping_properties(src_value__: Any) -> ImageBlockCroppingProperties | None | Unset:
-            def _parse_cropping_properties(data: object) -> ImageBlockCroppingProperties | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    cropping_properties_type_1 = ImageBlockCroppingProperties.from_dict(data)
-
-                    return cropping_properties_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            cropping_properties = _parse_cropping_properties(src_value__)
-
-            return cropping_properties
+                return cropping_properties_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "dynamic": ("dynamic", _decode_dynamic),
-                "cropping_properties": ("cropping_properties", _decode_cropping_properties),
+                "dynamic": ("dynamic", _parse_dynamic),
+                "cropping_properties": ("cropping_properties", _parse_cropping_properties),
             },
             copied={
                 "alt_text": "alt_text",
@@ -159,19 +156,3 @@ class StaticImageBlockProperties(LazyModel):
             required=("dynamic",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

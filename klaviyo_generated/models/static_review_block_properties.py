@@ -8,7 +8,14 @@ from typing import Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.static_review_block_properties_verified_badge_language import (
     StaticReviewBlockPropertiesVerifiedBadgeLanguage,
     check_static_review_block_properties_verified_badge_language,
@@ -17,7 +24,7 @@ from ..types import UNSET, Unset, strict_enums
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class StaticReviewBlockProperties(LazyModel):
+class StaticReviewBlockProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         dynamic (Literal[False] | None):
@@ -197,48 +204,36 @@ class StaticReviewBlockProperties(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_dynamic(src_value__: Any) -> Literal[False] | None:
-            def _parse_dynamic(data: object) -> Literal[False] | None:
-                if data is None:
-                    return data
-                dynamic_type_0 = cast(Literal[False], data)
-                if dynamic_type_0 != False and strict_enums():
-                    raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
-                return dynamic_type_0
-                raise TypeError(f"{type(data).__name__} fits no variant")
+        def _parse_dynamic(data: object) -> Literal[False] | None:
+            if data is None:
+                return data
+            dynamic_type_0 = cast(Literal[False], data)
+            if dynamic_type_0 != False and strict_enums():
+                raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
+            return dynamic_type_0
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            dynamic = _parse_dynamic(src_value__)
-
-            return dynamic
-
-        def _decode_verified_badge_language(
-            src_value__: Any,
+        def _parse_verified_badge_language(
+            data: object,
         ) -> None | StaticReviewBlockPropertiesVerifiedBadgeLanguage | Unset:
-            def _parse_verified_badge_language(
-                data: object,
-            ) -> None | StaticReviewBlockPropertiesVerifiedBadgeLanguage | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    verified_badge_language_type_1 = check_static_review_block_properties_verified_badge_language(data)
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                verified_badge_language_type_1 = check_static_review_block_properties_verified_badge_language(data)
 
-                    return verified_badge_language_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            verified_badge_language = _parse_verified_badge_language(src_value__)
-
-            return verified_badge_language
+                return verified_badge_language_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "dynamic": ("dynamic", _decode_dynamic),
-                "verified_badge_language": ("verified_badge_language", _decode_verified_badge_language),
+                "dynamic": ("dynamic", _parse_dynamic),
+                "verified_badge_language": ("verified_badge_language", _parse_verified_badge_language),
             },
             copied={
                 "show_rating": "show_rating",
@@ -279,19 +274,3 @@ class StaticReviewBlockProperties(LazyModel):
             required=("dynamic",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.static_send_strategy_method import StaticSendStrategyMethod, check_static_send_strategy_method
 from ..types import UNSET, Unset, parse_union
 
@@ -20,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class StaticSendStrategy(LazyModel):
+class StaticSendStrategy(LazyModel, AdditionalProperties):
     """
     Attributes:
         method (StaticSendStrategyMethod):
@@ -80,48 +87,38 @@ class StaticSendStrategy(LazyModel):
         from ..models.local_static_send import LocalStaticSend  # noqa: PLC0415
         from ..models.non_local_static_send import NonLocalStaticSend  # noqa: PLC0415
 
-        def _decode_method(src_value__: Any) -> StaticSendStrategyMethod:
-            method = check_static_send_strategy_method(src_value__)
+        def _parse_options(data: object) -> LocalStaticSend | None | NonLocalStaticSend | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                options_type_0 = LocalStaticSend.from_dict(data)
 
-            return method
+                return options_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                options_type_1 = NonLocalStaticSend.from_dict(data)
 
-        def _decode_datetime_(src_value__: Any) -> datetime.datetime:
-            datetime_ = parse_datetime(src_value__)
-
-            return datetime_
+                return options_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_options(src_value__: Any) -> LocalStaticSend | None | NonLocalStaticSend | Unset:
-            def _parse_options(data: object) -> LocalStaticSend | None | NonLocalStaticSend | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    options_type_0 = LocalStaticSend.from_dict(data)
-
-                    return options_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    options_type_1 = NonLocalStaticSend.from_dict(data)
-
-                    return options_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             options = parse_union(_parse_options, src_value__)
 
             return options
 
         return LazyTable(
             fields={
-                "method": ("method", _decode_method),
-                "datetime_": ("datetime", _decode_datetime_),
+                "method": ("method", check_static_send_strategy_method),
+                "datetime_": ("datetime", parse_datetime),
                 "options": ("options", _decode_options),
             },
             copied={},
@@ -136,19 +133,3 @@ class StaticSendStrategy(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,12 +8,20 @@ from typing import Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset, strict_enums
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class StaticSMSImage(LazyModel):
+class StaticSMSImage(LazyModel, AdditionalProperties):
     """
     Attributes:
         static_image_asset_id (int): The ID of the static image asset to include.
@@ -62,25 +70,20 @@ class StaticSMSImage(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_dynamic(src_value__: Any) -> Literal[False] | None | Unset:
-            def _parse_dynamic(data: object) -> Literal[False] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                dynamic_type_0 = cast(Literal[False], data)
-                if dynamic_type_0 != False and strict_enums():
-                    raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
-                return dynamic_type_0
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            dynamic = _parse_dynamic(src_value__)
-
-            return dynamic
+        def _parse_dynamic(data: object) -> Literal[False] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            dynamic_type_0 = cast(Literal[False], data)
+            if dynamic_type_0 != False and strict_enums():
+                raise ValueError(f"dynamic_type_0 must match const False, got '{dynamic_type_0}'")
+            return dynamic_type_0
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "dynamic": ("dynamic", _decode_dynamic),
+                "dynamic": ("dynamic", _parse_dynamic),
             },
             copied={
                 "static_image_asset_id": "static_image_asset_id",
@@ -92,19 +95,3 @@ class StaticSMSImage(LazyModel):
             required=("static_image_asset_id",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class Step(LazyModel):
+class Step(LazyModel, AdditionalProperties):
     """
     Attributes:
         columns (list[ColumnV0]):
@@ -104,35 +111,30 @@ class Step(LazyModel):
 
             return columns
 
-        def _decode_steps(src_value__: Any) -> list[Step] | None | Unset:
-            def _parse_steps(data: object) -> list[Step] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    steps_type_0 = []
-                    _steps_type_0 = data
-                    for steps_type_0_item_data in _steps_type_0:
-                        steps_type_0_item = Step.from_dict(steps_type_0_item_data)
+        def _parse_steps(data: object) -> list[Step] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                steps_type_0 = []
+                _steps_type_0 = data
+                for steps_type_0_item_data in _steps_type_0:
+                    steps_type_0_item = Step.from_dict(steps_type_0_item_data)
 
-                        steps_type_0.append(steps_type_0_item)
+                    steps_type_0.append(steps_type_0_item)
 
-                    return steps_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            steps = _parse_steps(src_value__)
-
-            return steps
+                return steps_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "columns": ("columns", _decode_columns),
-                "steps": ("steps", _decode_steps),
+                "steps": ("steps", _parse_steps),
             },
             copied={
                 "id": "id",
@@ -147,19 +149,3 @@ class Step(LazyModel):
             required=("columns",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

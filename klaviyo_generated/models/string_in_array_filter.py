@@ -8,13 +8,20 @@ from typing import Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.string_in_array_filter_operator import StringInArrayFilterOperator, check_string_in_array_filter_operator
 from ..models.string_in_array_filter_type import StringInArrayFilterType, check_string_in_array_filter_type
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class StringInArrayFilter(LazyModel):
+class StringInArrayFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         operator (StringInArrayFilterOperator):
@@ -64,26 +71,16 @@ class StringInArrayFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_operator(src_value__: Any) -> StringInArrayFilterOperator:
-            operator = check_string_in_array_filter_operator(src_value__)
-
-            return operator
-
         def _decode_value(src_value__: Any) -> list[str]:
             value = cast(list[str], src_value__)
 
             return value
 
-        def _decode_type_(src_value__: Any) -> StringInArrayFilterType:
-            type_ = check_string_in_array_filter_type(src_value__)
-
-            return type_
-
         return LazyTable(
             fields={
-                "operator": ("operator", _decode_operator),
+                "operator": ("operator", check_string_in_array_filter_operator),
                 "value": ("value", _decode_value),
-                "type_": ("type", _decode_type_),
+                "type_": ("type", check_string_in_array_filter_type),
             },
             copied={},
             known=(
@@ -98,19 +95,3 @@ class StringInArrayFilter(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.string_phone_operator_string_array_filter_operator import (
     StringPhoneOperatorStringArrayFilterOperator,
     check_string_phone_operator_string_array_filter_operator,
@@ -20,7 +27,7 @@ from ..models.string_phone_operator_string_array_filter_type import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class StringPhoneOperatorStringArrayFilter(LazyModel):
+class StringPhoneOperatorStringArrayFilter(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (StringPhoneOperatorStringArrayFilterType):
@@ -81,16 +88,6 @@ class StringPhoneOperatorStringArrayFilter(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> StringPhoneOperatorStringArrayFilterType:
-            type_ = check_string_phone_operator_string_array_filter_type(src_value__)
-
-            return type_
-
-        def _decode_operator(src_value__: Any) -> StringPhoneOperatorStringArrayFilterOperator:
-            operator = check_string_phone_operator_string_array_filter_operator(src_value__)
-
-            return operator
-
         def _decode_value(src_value__: Any) -> list[str]:
             value = cast(list[str], src_value__)
 
@@ -98,8 +95,8 @@ class StringPhoneOperatorStringArrayFilter(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "operator": ("operator", _decode_operator),
+                "type_": ("type", check_string_phone_operator_string_array_filter_type),
+                "operator": ("operator", check_string_phone_operator_string_array_filter_operator),
                 "value": ("value", _decode_value),
             },
             copied={},
@@ -115,19 +112,3 @@ class StringPhoneOperatorStringArrayFilter(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

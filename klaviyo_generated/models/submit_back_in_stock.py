@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.submit_back_in_stock_type import SubmitBackInStockType, check_submit_back_in_stock_type
 from ..types import UNSET, Unset, strict_enums
 
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SubmitBackInStock(LazyModel):
+class SubmitBackInStock(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (SubmitBackInStockType):
@@ -85,30 +92,20 @@ class SubmitBackInStock(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.submit_back_in_stock_properties import SubmitBackInStockProperties  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> SubmitBackInStockType:
-            type_ = check_submit_back_in_stock_type(src_value__)
+        def _parse_properties(data: object) -> None | SubmitBackInStockProperties | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                properties_type_1 = SubmitBackInStockProperties.from_dict(data)
 
-            return type_
-
-        def _decode_properties(src_value__: Any) -> None | SubmitBackInStockProperties | Unset:
-            def _parse_properties(data: object) -> None | SubmitBackInStockProperties | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    properties_type_1 = SubmitBackInStockProperties.from_dict(data)
-
-                    return properties_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            properties = _parse_properties(src_value__)
-
-            return properties
+                return properties_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_submit(src_value__: Any) -> Literal[True] | Unset:
             submit = cast(Literal[True] | Unset, src_value__)
@@ -118,8 +115,8 @@ class SubmitBackInStock(LazyModel):
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "properties": ("properties", _decode_properties),
+                "type_": ("type", check_submit_back_in_stock_type),
+                "properties": ("properties", _parse_properties),
                 "submit": ("submit", _decode_submit),
             },
             copied={
@@ -134,19 +131,3 @@ class SubmitBackInStock(LazyModel):
             required=("type",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

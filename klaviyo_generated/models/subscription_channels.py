@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SubscriptionChannels(LazyModel):
+class SubscriptionChannels(LazyModel, AdditionalProperties):
     """
     Attributes:
         email (EmailSubscriptionParameters | None | Unset): The subscription parameters to subscribe to on the "EMAIL"
@@ -108,92 +113,72 @@ class SubscriptionChannels(LazyModel):
         from ..models.sms_subscription_parameters import SMSSubscriptionParameters  # noqa: PLC0415
         from ..models.whats_app_subscription_parameters import WhatsAppSubscriptionParameters  # noqa: PLC0415
 
-        def _decode_email(src_value__: Any) -> EmailSubscriptionParameters | None | Unset:
-            def _parse_email(data: object) -> EmailSubscriptionParameters | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    email_type_1 = EmailSubscriptionParameters.from_dict(data)
+        def _parse_email(data: object) -> EmailSubscriptionParameters | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                email_type_1 = EmailSubscriptionParameters.from_dict(data)
 
-                    return email_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return email_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            email = _parse_email(src_value__)
+        def _parse_sms(data: object) -> None | SMSSubscriptionParameters | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                sms_type_1 = SMSSubscriptionParameters.from_dict(data)
 
-            return email
+                return sms_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_sms(src_value__: Any) -> None | SMSSubscriptionParameters | Unset:
-            def _parse_sms(data: object) -> None | SMSSubscriptionParameters | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    sms_type_1 = SMSSubscriptionParameters.from_dict(data)
+        def _parse_whatsapp(data: object) -> None | Unset | WhatsAppSubscriptionParameters:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                whatsapp_type_1 = WhatsAppSubscriptionParameters.from_dict(data)
 
-                    return sms_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return whatsapp_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            sms = _parse_sms(src_value__)
+        def _parse_push(data: object) -> None | PushSubscriptionParameters | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                push_type_1 = PushSubscriptionParameters.from_dict(data)
 
-            return sms
-
-        def _decode_whatsapp(src_value__: Any) -> None | Unset | WhatsAppSubscriptionParameters:
-            def _parse_whatsapp(data: object) -> None | Unset | WhatsAppSubscriptionParameters:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    whatsapp_type_1 = WhatsAppSubscriptionParameters.from_dict(data)
-
-                    return whatsapp_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            whatsapp = _parse_whatsapp(src_value__)
-
-            return whatsapp
-
-        def _decode_push(src_value__: Any) -> None | PushSubscriptionParameters | Unset:
-            def _parse_push(data: object) -> None | PushSubscriptionParameters | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    push_type_1 = PushSubscriptionParameters.from_dict(data)
-
-                    return push_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            push = _parse_push(src_value__)
-
-            return push
+                return push_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "email": ("email", _decode_email),
-                "sms": ("sms", _decode_sms),
-                "whatsapp": ("whatsapp", _decode_whatsapp),
-                "push": ("push", _decode_push),
+                "email": ("email", _parse_email),
+                "sms": ("sms", _parse_sms),
+                "whatsapp": ("whatsapp", _parse_whatsapp),
+                "push": ("push", _parse_push),
             },
             copied={},
             known=(
@@ -205,19 +190,3 @@ class SubscriptionChannels(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

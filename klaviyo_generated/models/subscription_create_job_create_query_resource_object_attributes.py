@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SubscriptionCreateJobCreateQueryResourceObjectAttributes(LazyModel):
+class SubscriptionCreateJobCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         profiles (SubscriptionCreateJobCreateQueryResourceObjectAttributesProfiles): The profile(s) to subscribe
@@ -77,14 +84,9 @@ class SubscriptionCreateJobCreateQueryResourceObjectAttributes(LazyModel):
             SubscriptionCreateJobCreateQueryResourceObjectAttributesProfiles,  # noqa: PLC0415
         )
 
-        def _decode_profiles(src_value__: Any) -> SubscriptionCreateJobCreateQueryResourceObjectAttributesProfiles:
-            profiles = SubscriptionCreateJobCreateQueryResourceObjectAttributesProfiles.from_dict(src_value__)
-
-            return profiles
-
         return LazyTable(
             fields={
-                "profiles": ("profiles", _decode_profiles),
+                "profiles": ("profiles", SubscriptionCreateJobCreateQueryResourceObjectAttributesProfiles.from_dict),
             },
             copied={
                 "custom_source": "custom_source",
@@ -98,19 +100,3 @@ class SubscriptionCreateJobCreateQueryResourceObjectAttributes(LazyModel):
             required=("profiles",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_subscription_bulk_delete_job_enum import (
     ProfileSubscriptionBulkDeleteJobEnum,
     check_profile_subscription_bulk_delete_job_enum,
@@ -25,7 +32,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SubscriptionDeleteJobCreateQueryResourceObject(LazyModel):
+class SubscriptionDeleteJobCreateQueryResourceObject(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfileSubscriptionBulkDeleteJobEnum):
@@ -81,33 +88,14 @@ class SubscriptionDeleteJobCreateQueryResourceObject(LazyModel):
             SubscriptionDeleteJobCreateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> ProfileSubscriptionBulkDeleteJobEnum:
-            type_ = check_profile_subscription_bulk_delete_job_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> SubscriptionDeleteJobCreateQueryResourceObjectAttributes:
-            attributes = SubscriptionDeleteJobCreateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(
-            src_value__: Any,
-        ) -> SubscriptionDeleteJobCreateQueryResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: SubscriptionDeleteJobCreateQueryResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = SubscriptionDeleteJobCreateQueryResourceObjectRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_profile_subscription_bulk_delete_job_enum),
+                "attributes": ("attributes", SubscriptionDeleteJobCreateQueryResourceObjectAttributes.from_dict),
+                "relationships": (
+                    "relationships",
+                    SubscriptionDeleteJobCreateQueryResourceObjectRelationships.from_dict,
+                ),
             },
             copied={},
             known=(
@@ -121,19 +109,3 @@ class SubscriptionDeleteJobCreateQueryResourceObject(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

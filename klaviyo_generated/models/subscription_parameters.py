@@ -10,7 +10,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.subscription_parameters_consent import (
     SubscriptionParametersConsent,
     check_subscription_parameters_consent,
@@ -19,7 +26,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SubscriptionParameters(LazyModel):
+class SubscriptionParameters(LazyModel, AdditionalProperties):
     """
     Attributes:
         consent (SubscriptionParametersConsent): The Consent status to be set as part of the subscribe call. Currently
@@ -72,35 +79,25 @@ class SubscriptionParameters(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_consent(src_value__: Any) -> SubscriptionParametersConsent:
-            consent = check_subscription_parameters_consent(src_value__)
+        def _parse_consented_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                consented_at_type_0 = parse_datetime(data)
 
-            return consent
-
-        def _decode_consented_at(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_consented_at(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    consented_at_type_0 = parse_datetime(data)
-
-                    return consented_at_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            consented_at = _parse_consented_at(src_value__)
-
-            return consented_at
+                return consented_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "consent": ("consent", _decode_consent),
-                "consented_at": ("consented_at", _decode_consented_at),
+                "consent": ("consent", check_subscription_parameters_consent),
+                "consented_at": ("consented_at", _parse_consented_at),
             },
             copied={},
             known=(
@@ -110,19 +107,3 @@ class SubscriptionParameters(LazyModel):
             required=("consent",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class Subscriptions(LazyModel):
+class Subscriptions(LazyModel, AdditionalProperties):
     """
     Attributes:
         email (EmailChannel | None | Unset): The email channel subscription.
@@ -104,92 +109,72 @@ class Subscriptions(LazyModel):
         from ..models.sms_channel import SMSChannel  # noqa: PLC0415
         from ..models.whatsapp_channel import WhatsappChannel  # noqa: PLC0415
 
-        def _decode_email(src_value__: Any) -> EmailChannel | None | Unset:
-            def _parse_email(data: object) -> EmailChannel | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    email_type_1 = EmailChannel.from_dict(data)
+        def _parse_email(data: object) -> EmailChannel | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                email_type_1 = EmailChannel.from_dict(data)
 
-                    return email_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return email_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            email = _parse_email(src_value__)
+        def _parse_sms(data: object) -> None | SMSChannel | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                sms_type_1 = SMSChannel.from_dict(data)
 
-            return email
+                return sms_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_sms(src_value__: Any) -> None | SMSChannel | Unset:
-            def _parse_sms(data: object) -> None | SMSChannel | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    sms_type_1 = SMSChannel.from_dict(data)
+        def _parse_mobile_push(data: object) -> None | PushChannel | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                mobile_push_type_1 = PushChannel.from_dict(data)
 
-                    return sms_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return mobile_push_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            sms = _parse_sms(src_value__)
+        def _parse_whatsapp(data: object) -> None | Unset | WhatsappChannel:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                whatsapp_type_1 = WhatsappChannel.from_dict(data)
 
-            return sms
-
-        def _decode_mobile_push(src_value__: Any) -> None | PushChannel | Unset:
-            def _parse_mobile_push(data: object) -> None | PushChannel | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    mobile_push_type_1 = PushChannel.from_dict(data)
-
-                    return mobile_push_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            mobile_push = _parse_mobile_push(src_value__)
-
-            return mobile_push
-
-        def _decode_whatsapp(src_value__: Any) -> None | Unset | WhatsappChannel:
-            def _parse_whatsapp(data: object) -> None | Unset | WhatsappChannel:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    whatsapp_type_1 = WhatsappChannel.from_dict(data)
-
-                    return whatsapp_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            whatsapp = _parse_whatsapp(src_value__)
-
-            return whatsapp
+                return whatsapp_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "email": ("email", _decode_email),
-                "sms": ("sms", _decode_sms),
-                "mobile_push": ("mobile_push", _decode_mobile_push),
-                "whatsapp": ("whatsapp", _decode_whatsapp),
+                "email": ("email", _parse_email),
+                "sms": ("sms", _parse_sms),
+                "mobile_push": ("mobile_push", _parse_mobile_push),
+                "whatsapp": ("whatsapp", _parse_whatsapp),
             },
             copied={},
             known=(
@@ -201,19 +186,3 @@ class Subscriptions(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

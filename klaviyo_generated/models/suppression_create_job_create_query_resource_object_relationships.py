@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SuppressionCreateJobCreateQueryResourceObjectRelationships(LazyModel):
+class SuppressionCreateJobCreateQueryResourceObjectRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         list_ (SuppressionCreateJobCreateQueryResourceObjectRelationshipsList | Unset):
@@ -68,32 +73,10 @@ class SuppressionCreateJobCreateQueryResourceObjectRelationships(LazyModel):
             SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegment,  # noqa: PLC0415
         )
 
-        def _decode_list_(src_value__: Any) -> SuppressionCreateJobCreateQueryResourceObjectRelationshipsList | Unset:
-            _list_ = src_value__
-            list_: SuppressionCreateJobCreateQueryResourceObjectRelationshipsList | Unset
-            if isinstance(_list_, Unset):
-                list_ = UNSET
-            else:
-                list_ = SuppressionCreateJobCreateQueryResourceObjectRelationshipsList.from_dict(_list_)
-
-            return list_
-
-        def _decode_segment(
-            src_value__: Any,
-        ) -> SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegment | Unset:
-            _segment = src_value__
-            segment: SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegment | Unset
-            if isinstance(_segment, Unset):
-                segment = UNSET
-            else:
-                segment = SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegment.from_dict(_segment)
-
-            return segment
-
         return LazyTable(
             fields={
-                "list_": ("list", _decode_list_),
-                "segment": ("segment", _decode_segment),
+                "list_": ("list", SuppressionCreateJobCreateQueryResourceObjectRelationshipsList.from_dict),
+                "segment": ("segment", SuppressionCreateJobCreateQueryResourceObjectRelationshipsSegment.from_dict),
             },
             copied={},
             known=(
@@ -103,19 +86,3 @@ class SuppressionCreateJobCreateQueryResourceObjectRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

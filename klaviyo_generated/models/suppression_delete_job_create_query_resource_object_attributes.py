@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SuppressionDeleteJobCreateQueryResourceObjectAttributes(LazyModel):
+class SuppressionDeleteJobCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         profiles (None | SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0 | Unset): The profile(s)
@@ -61,54 +66,29 @@ class SuppressionDeleteJobCreateQueryResourceObjectAttributes(LazyModel):
             SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0,  # noqa: PLC0415
         )
 
-        def _decode_profiles(
-            src_value__: Any,
+        def _parse_profiles(
+            data: object,
         ) -> None | SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0 | Unset:
-            def _parse_profiles(
-                data: object,
-            ) -> None | SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    profiles_type_0 = SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0.from_dict(
-                        data
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                profiles_type_0 = SuppressionDeleteJobCreateQueryResourceObjectAttributesProfilesType0.from_dict(data)
 
-                    return profiles_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            profiles = _parse_profiles(src_value__)
-
-            return profiles
+                return profiles_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "profiles": ("profiles", _decode_profiles),
+                "profiles": ("profiles", _parse_profiles),
             },
             copied={},
             known=("profiles",),
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

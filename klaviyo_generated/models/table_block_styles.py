@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.table_block_styles_block_border_style import (
     TableBlockStylesBlockBorderStyle,
     check_table_block_styles_block_border_style,
@@ -37,7 +42,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TableBlockStyles(LazyModel):
+class TableBlockStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         block_background_color (None | str | Unset):
@@ -398,142 +403,106 @@ class TableBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_block_border_style(src_value__: Any) -> None | TableBlockStylesBlockBorderStyle | Unset:
-            def _parse_block_border_style(data: object) -> None | TableBlockStylesBlockBorderStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    block_border_style_type_1 = check_table_block_styles_block_border_style(data)
+        def _parse_block_border_style(data: object) -> None | TableBlockStylesBlockBorderStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                block_border_style_type_1 = check_table_block_styles_block_border_style(data)
 
-                    return block_border_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return block_border_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            block_border_style = _parse_block_border_style(src_value__)
-
-            return block_border_style
-
-        def _decode_cell_horizontal_border_style(
-            src_value__: Any,
+        def _parse_cell_horizontal_border_style(
+            data: object,
         ) -> None | TableBlockStylesCellHorizontalBorderStyle | Unset:
-            def _parse_cell_horizontal_border_style(
-                data: object,
-            ) -> None | TableBlockStylesCellHorizontalBorderStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    cell_horizontal_border_style_type_1 = check_table_block_styles_cell_horizontal_border_style(data)
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                cell_horizontal_border_style_type_1 = check_table_block_styles_cell_horizontal_border_style(data)
 
-                    return cell_horizontal_border_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return cell_horizontal_border_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            cell_horizontal_border_style = _parse_cell_horizontal_border_style(src_value__)
+        def _parse_cell_vertical_align(data: object) -> None | TableBlockStylesCellVerticalAlign | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                cell_vertical_align_type_1 = check_table_block_styles_cell_vertical_align(data)
 
-            return cell_horizontal_border_style
+                return cell_vertical_align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_cell_vertical_align(src_value__: Any) -> None | TableBlockStylesCellVerticalAlign | Unset:
-            def _parse_cell_vertical_align(data: object) -> None | TableBlockStylesCellVerticalAlign | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    cell_vertical_align_type_1 = check_table_block_styles_cell_vertical_align(data)
+        def _parse_cell_vertical_border_style(data: object) -> None | TableBlockStylesCellVerticalBorderStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                cell_vertical_border_style_type_1 = check_table_block_styles_cell_vertical_border_style(data)
 
-                    return cell_vertical_align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return cell_vertical_border_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            cell_vertical_align = _parse_cell_vertical_align(src_value__)
+        def _parse_header_font_style(data: object) -> None | TableBlockStylesHeaderFontStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                header_font_style_type_1 = check_table_block_styles_header_font_style(data)
 
-            return cell_vertical_align
+                return header_font_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_cell_vertical_border_style(
-            src_value__: Any,
-        ) -> None | TableBlockStylesCellVerticalBorderStyle | Unset:
-            def _parse_cell_vertical_border_style(
-                data: object,
-            ) -> None | TableBlockStylesCellVerticalBorderStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    cell_vertical_border_style_type_1 = check_table_block_styles_cell_vertical_border_style(data)
+        def _parse_table_text_align(data: object) -> None | TableBlockStylesTableTextAlign | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                table_text_align_type_1 = check_table_block_styles_table_text_align(data)
 
-                    return cell_vertical_border_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            cell_vertical_border_style = _parse_cell_vertical_border_style(src_value__)
-
-            return cell_vertical_border_style
-
-        def _decode_header_font_style(src_value__: Any) -> None | TableBlockStylesHeaderFontStyle | Unset:
-            def _parse_header_font_style(data: object) -> None | TableBlockStylesHeaderFontStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    header_font_style_type_1 = check_table_block_styles_header_font_style(data)
-
-                    return header_font_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            header_font_style = _parse_header_font_style(src_value__)
-
-            return header_font_style
-
-        def _decode_table_text_align(src_value__: Any) -> None | TableBlockStylesTableTextAlign | Unset:
-            def _parse_table_text_align(data: object) -> None | TableBlockStylesTableTextAlign | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    table_text_align_type_1 = check_table_block_styles_table_text_align(data)
-
-                    return table_text_align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            table_text_align = _parse_table_text_align(src_value__)
-
-            return table_text_align
+                return table_text_align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "block_border_style": ("block_border_style", _decode_block_border_style),
-                "cell_horizontal_border_style": ("cell_horizontal_border_style", _decode_cell_horizontal_border_style),
-                "cell_vertical_align": ("cell_vertical_align", _decode_cell_vertical_align),
-                "cell_vertical_border_style": ("cell_vertical_border_style", _decode_cell_vertical_border_style),
-                "header_font_style": ("header_font_style", _decode_header_font_style),
-                "table_text_align": ("table_text_align", _decode_table_text_align),
+                "block_border_style": ("block_border_style", _parse_block_border_style),
+                "cell_horizontal_border_style": ("cell_horizontal_border_style", _parse_cell_horizontal_border_style),
+                "cell_vertical_align": ("cell_vertical_align", _parse_cell_vertical_align),
+                "cell_vertical_border_style": ("cell_vertical_border_style", _parse_cell_vertical_border_style),
+                "header_font_style": ("header_font_style", _parse_header_font_style),
+                "table_text_align": ("table_text_align", _parse_table_text_align),
             },
             copied={
                 "block_background_color": "block_background_color",
@@ -612,19 +581,3 @@ class TableBlockStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.table_fallback_image_sub_block_cell_text_align import (
     TableFallbackImageSubBlockCellTextAlign,
     check_table_fallback_image_sub_block_cell_text_align,
@@ -29,7 +36,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TableFallbackImageSubBlock(LazyModel):
+class TableFallbackImageSubBlock(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (TableFallbackImageSubBlockType):
@@ -242,77 +249,57 @@ class TableFallbackImageSubBlock(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> TableFallbackImageSubBlockType:
-            type_ = check_table_fallback_image_sub_block_type(src_value__)
+        def _parse_image_align(data: object) -> None | TableFallbackImageSubBlockImageAlign | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                image_align_type_1 = check_table_fallback_image_sub_block_image_align(data)
 
-            return type_
+                return image_align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_image_align(src_value__: Any) -> None | TableFallbackImageSubBlockImageAlign | Unset:
-            def _parse_image_align(data: object) -> None | TableFallbackImageSubBlockImageAlign | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    image_align_type_1 = check_table_fallback_image_sub_block_image_align(data)
+        def _parse_show_on(data: object) -> None | TableFallbackImageSubBlockShowOn | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                show_on_type_1 = check_table_fallback_image_sub_block_show_on(data)
 
-                    return image_align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return show_on_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            image_align = _parse_image_align(src_value__)
+        def _parse_cell_text_align(data: object) -> None | TableFallbackImageSubBlockCellTextAlign | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                cell_text_align_type_1 = check_table_fallback_image_sub_block_cell_text_align(data)
 
-            return image_align
-
-        def _decode_show_on(src_value__: Any) -> None | TableFallbackImageSubBlockShowOn | Unset:
-            def _parse_show_on(data: object) -> None | TableFallbackImageSubBlockShowOn | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    show_on_type_1 = check_table_fallback_image_sub_block_show_on(data)
-
-                    return show_on_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            show_on = _parse_show_on(src_value__)
-
-            return show_on
-
-        def _decode_cell_text_align(src_value__: Any) -> None | TableFallbackImageSubBlockCellTextAlign | Unset:
-            def _parse_cell_text_align(data: object) -> None | TableFallbackImageSubBlockCellTextAlign | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    cell_text_align_type_1 = check_table_fallback_image_sub_block_cell_text_align(data)
-
-                    return cell_text_align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            cell_text_align = _parse_cell_text_align(src_value__)
-
-            return cell_text_align
+                return cell_text_align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "image_align": ("image_align", _decode_image_align),
-                "show_on": ("show_on", _decode_show_on),
-                "cell_text_align": ("cell_text_align", _decode_cell_text_align),
+                "type_": ("type", check_table_fallback_image_sub_block_type),
+                "image_align": ("image_align", _parse_image_align),
+                "show_on": ("show_on", _parse_show_on),
+                "cell_text_align": ("cell_text_align", _parse_cell_text_align),
             },
             copied={
                 "dynamic": "dynamic",
@@ -359,19 +346,3 @@ class TableFallbackImageSubBlock(LazyModel):
             required=("type",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.table_header_sub_block_cell_text_align import (
     TableHeaderSubBlockCellTextAlign,
     check_table_header_sub_block_cell_text_align,
@@ -23,7 +30,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TableHeaderSubBlock(LazyModel):
+class TableHeaderSubBlock(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (TableHeaderSubBlockType):
@@ -164,77 +171,57 @@ class TableHeaderSubBlock(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> TableHeaderSubBlockType:
-            type_ = check_table_header_sub_block_type(src_value__)
+        def _parse_cell_text_align(data: object) -> None | TableHeaderSubBlockCellTextAlign | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                cell_text_align_type_1 = check_table_header_sub_block_cell_text_align(data)
 
-            return type_
+                return cell_text_align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_cell_text_align(src_value__: Any) -> None | TableHeaderSubBlockCellTextAlign | Unset:
-            def _parse_cell_text_align(data: object) -> None | TableHeaderSubBlockCellTextAlign | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    cell_text_align_type_1 = check_table_header_sub_block_cell_text_align(data)
+        def _parse_font_style(data: object) -> None | TableHeaderSubBlockFontStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                font_style_type_1 = check_table_header_sub_block_font_style(data)
 
-                    return cell_text_align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return font_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            cell_text_align = _parse_cell_text_align(src_value__)
+        def _parse_show_on(data: object) -> None | TableHeaderSubBlockShowOn | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                show_on_type_1 = check_table_header_sub_block_show_on(data)
 
-            return cell_text_align
-
-        def _decode_font_style(src_value__: Any) -> None | TableHeaderSubBlockFontStyle | Unset:
-            def _parse_font_style(data: object) -> None | TableHeaderSubBlockFontStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    font_style_type_1 = check_table_header_sub_block_font_style(data)
-
-                    return font_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            font_style = _parse_font_style(src_value__)
-
-            return font_style
-
-        def _decode_show_on(src_value__: Any) -> None | TableHeaderSubBlockShowOn | Unset:
-            def _parse_show_on(data: object) -> None | TableHeaderSubBlockShowOn | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    show_on_type_1 = check_table_header_sub_block_show_on(data)
-
-                    return show_on_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            show_on = _parse_show_on(src_value__)
-
-            return show_on
+                return show_on_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "cell_text_align": ("cell_text_align", _decode_cell_text_align),
-                "font_style": ("font_style", _decode_font_style),
-                "show_on": ("show_on", _decode_show_on),
+                "type_": ("type", check_table_header_sub_block_type),
+                "cell_text_align": ("cell_text_align", _parse_cell_text_align),
+                "font_style": ("font_style", _parse_font_style),
+                "show_on": ("show_on", _parse_show_on),
             },
             copied={
                 "content": "content",
@@ -265,19 +252,3 @@ class TableHeaderSubBlock(LazyModel):
             required=("type",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

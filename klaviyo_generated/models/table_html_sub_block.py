@@ -8,14 +8,21 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.table_html_sub_block_show_on import TableHtmlSubBlockShowOn, check_table_html_sub_block_show_on
 from ..models.table_html_sub_block_type import TableHtmlSubBlockType, check_table_html_sub_block_type
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TableHtmlSubBlock(LazyModel):
+class TableHtmlSubBlock(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (TableHtmlSubBlockType):
@@ -77,35 +84,25 @@ class TableHtmlSubBlock(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> TableHtmlSubBlockType:
-            type_ = check_table_html_sub_block_type(src_value__)
+        def _parse_show_on(data: object) -> None | TableHtmlSubBlockShowOn | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                show_on_type_1 = check_table_html_sub_block_show_on(data)
 
-            return type_
-
-        def _decode_show_on(src_value__: Any) -> None | TableHtmlSubBlockShowOn | Unset:
-            def _parse_show_on(data: object) -> None | TableHtmlSubBlockShowOn | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    show_on_type_1 = check_table_html_sub_block_show_on(data)
-
-                    return show_on_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            show_on = _parse_show_on(src_value__)
-
-            return show_on
+                return show_on_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "show_on": ("show_on", _decode_show_on),
+                "type_": ("type", check_table_html_sub_block_type),
+                "show_on": ("show_on", _parse_show_on),
             },
             copied={
                 "content": "content",
@@ -120,19 +117,3 @@ class TableHtmlSubBlock(LazyModel):
             required=("type",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TagCreateQueryResourceObjectRelationships(LazyModel):
+class TagCreateQueryResourceObjectRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         tag_group (TagCreateQueryResourceObjectRelationshipsTagGroup | Unset):
@@ -54,38 +59,12 @@ class TagCreateQueryResourceObjectRelationships(LazyModel):
             TagCreateQueryResourceObjectRelationshipsTagGroup,  # noqa: PLC0415
         )
 
-        def _decode_tag_group(src_value__: Any) -> TagCreateQueryResourceObjectRelationshipsTagGroup | Unset:
-            _tag_group = src_value__
-            tag_group: TagCreateQueryResourceObjectRelationshipsTagGroup | Unset
-            if isinstance(_tag_group, Unset):
-                tag_group = UNSET
-            else:
-                tag_group = TagCreateQueryResourceObjectRelationshipsTagGroup.from_dict(_tag_group)
-
-            return tag_group
-
         return LazyTable(
             fields={
-                "tag_group": ("tag-group", _decode_tag_group),
+                "tag_group": ("tag-group", TagCreateQueryResourceObjectRelationshipsTagGroup.from_dict),
             },
             copied={},
             known=("tag-group",),
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -26,7 +31,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TagResponseObjectResourceRelationships(LazyModel):
+class TagResponseObjectResourceRelationships(LazyModel, AdditionalProperties):
     """
     Attributes:
         tag_group (TagResponseObjectResourceRelationshipsTagGroup | Unset):
@@ -106,63 +111,13 @@ class TagResponseObjectResourceRelationships(LazyModel):
             TagResponseObjectResourceRelationshipsTagGroup,  # noqa: PLC0415
         )
 
-        def _decode_tag_group(src_value__: Any) -> TagResponseObjectResourceRelationshipsTagGroup | Unset:
-            _tag_group = src_value__
-            tag_group: TagResponseObjectResourceRelationshipsTagGroup | Unset
-            if isinstance(_tag_group, Unset):
-                tag_group = UNSET
-            else:
-                tag_group = TagResponseObjectResourceRelationshipsTagGroup.from_dict(_tag_group)
-
-            return tag_group
-
-        def _decode_lists(src_value__: Any) -> TagResponseObjectResourceRelationshipsLists | Unset:
-            _lists = src_value__
-            lists: TagResponseObjectResourceRelationshipsLists | Unset
-            if isinstance(_lists, Unset):
-                lists = UNSET
-            else:
-                lists = TagResponseObjectResourceRelationshipsLists.from_dict(_lists)
-
-            return lists
-
-        def _decode_segments(src_value__: Any) -> TagResponseObjectResourceRelationshipsSegments | Unset:
-            _segments = src_value__
-            segments: TagResponseObjectResourceRelationshipsSegments | Unset
-            if isinstance(_segments, Unset):
-                segments = UNSET
-            else:
-                segments = TagResponseObjectResourceRelationshipsSegments.from_dict(_segments)
-
-            return segments
-
-        def _decode_campaigns(src_value__: Any) -> TagResponseObjectResourceRelationshipsCampaigns | Unset:
-            _campaigns = src_value__
-            campaigns: TagResponseObjectResourceRelationshipsCampaigns | Unset
-            if isinstance(_campaigns, Unset):
-                campaigns = UNSET
-            else:
-                campaigns = TagResponseObjectResourceRelationshipsCampaigns.from_dict(_campaigns)
-
-            return campaigns
-
-        def _decode_flows(src_value__: Any) -> TagResponseObjectResourceRelationshipsFlows | Unset:
-            _flows = src_value__
-            flows: TagResponseObjectResourceRelationshipsFlows | Unset
-            if isinstance(_flows, Unset):
-                flows = UNSET
-            else:
-                flows = TagResponseObjectResourceRelationshipsFlows.from_dict(_flows)
-
-            return flows
-
         return LazyTable(
             fields={
-                "tag_group": ("tag-group", _decode_tag_group),
-                "lists": ("lists", _decode_lists),
-                "segments": ("segments", _decode_segments),
-                "campaigns": ("campaigns", _decode_campaigns),
-                "flows": ("flows", _decode_flows),
+                "tag_group": ("tag-group", TagResponseObjectResourceRelationshipsTagGroup.from_dict),
+                "lists": ("lists", TagResponseObjectResourceRelationshipsLists.from_dict),
+                "segments": ("segments", TagResponseObjectResourceRelationshipsSegments.from_dict),
+                "campaigns": ("campaigns", TagResponseObjectResourceRelationshipsCampaigns.from_dict),
+                "flows": ("flows", TagResponseObjectResourceRelationshipsFlows.from_dict),
             },
             copied={},
             known=(
@@ -175,19 +130,3 @@ class TagResponseObjectResourceRelationships(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TagResponseObjectResourceRelationshipsSegments(LazyModel):
+class TagResponseObjectResourceRelationshipsSegments(LazyModel, AdditionalProperties):
     """
     Attributes:
         data (list[TagResponseObjectResourceRelationshipsSegmentsDataItem] | Unset):
@@ -82,20 +87,10 @@ class TagResponseObjectResourceRelationshipsSegments(LazyModel):
 
             return data
 
-        def _decode_links(src_value__: Any) -> RelationshipLinks | Unset:
-            _links = src_value__
-            links: RelationshipLinks | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = RelationshipLinks.from_dict(_links)
-
-            return links
-
         return LazyTable(
             fields={
                 "data": ("data", _decode_data),
-                "links": ("links", _decode_links),
+                "links": ("links", RelationshipLinks.from_dict),
             },
             copied={},
             known=(
@@ -105,19 +100,3 @@ class TagResponseObjectResourceRelationshipsSegments(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.target_date_action_type import TargetDateActionType, check_target_date_action_type
 from ..types import UNSET, Unset
 
@@ -18,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TargetDateAction(LazyModel):
+class TargetDateAction(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (TargetDateActionType):
@@ -95,41 +102,26 @@ class TargetDateAction(LazyModel):
         from ..models.link import Link  # noqa: PLC0415
         from ..models.target_date_action_data import TargetDateActionData  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> TargetDateActionType:
-            type_ = check_target_date_action_type(src_value__)
+        def _parse_links(data: object) -> Link | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                links_type_1 = Link.from_dict(data)
 
-            return type_
-
-        def _decode_data(src_value__: Any) -> TargetDateActionData:
-            data = TargetDateActionData.from_dict(src_value__)
-
-            return data
-
-        def _decode_links(src_value__: Any) -> Link | None | Unset:
-            def _parse_links(data: object) -> Link | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    links_type_1 = Link.from_dict(data)
-
-                    return links_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            links = _parse_links(src_value__)
-
-            return links
+                return links_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "data": ("data", _decode_data),
-                "links": ("links", _decode_links),
+                "type_": ("type", check_target_date_action_type),
+                "data": ("data", TargetDateActionData.from_dict),
+                "links": ("links", _parse_links),
             },
             copied={
                 "id": "id",
@@ -148,19 +140,3 @@ class TargetDateAction(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.target_date_action_data_target_days_type_0_item import (
     TargetDateActionDataTargetDaysType0Item,
     check_target_date_action_data_target_days_type_0_item,
@@ -21,7 +26,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TargetDateActionData(LazyModel):
+class TargetDateActionData(LazyModel, AdditionalProperties):
     """
     Attributes:
         timezone (TargetDateActionDataTimezone | Unset):  Default: 'profile'. Example: profile.
@@ -81,47 +86,32 @@ class TargetDateActionData(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_timezone(src_value__: Any) -> TargetDateActionDataTimezone | Unset:
-            _timezone = src_value__
-            timezone: TargetDateActionDataTimezone | Unset
-            if isinstance(_timezone, Unset):
-                timezone = UNSET
-            else:
-                timezone = check_target_date_action_data_timezone(_timezone)
+        def _parse_target_days(data: object) -> list[TargetDateActionDataTargetDaysType0Item] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                target_days_type_0 = []
+                _target_days_type_0 = data
+                for target_days_type_0_item_data in _target_days_type_0:
+                    target_days_type_0_item = check_target_date_action_data_target_days_type_0_item(
+                        target_days_type_0_item_data
+                    )
 
-            return timezone
+                    target_days_type_0.append(target_days_type_0_item)
 
-        def _decode_target_days(src_value__: Any) -> list[TargetDateActionDataTargetDaysType0Item] | None | Unset:
-            def _parse_target_days(data: object) -> list[TargetDateActionDataTargetDaysType0Item] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    target_days_type_0 = []
-                    _target_days_type_0 = data
-                    for target_days_type_0_item_data in _target_days_type_0:
-                        target_days_type_0_item = check_target_date_action_data_target_days_type_0_item(
-                            target_days_type_0_item_data
-                        )
-
-                        target_days_type_0.append(target_days_type_0_item)
-
-                    return target_days_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            target_days = _parse_target_days(src_value__)
-
-            return target_days
+                return target_days_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "timezone": ("timezone", _decode_timezone),
-                "target_days": ("target_days", _decode_target_days),
+                "timezone": ("timezone", check_target_date_action_data_timezone),
+                "target_days": ("target_days", _parse_target_days),
             },
             copied={
                 "target_time": "target_time",
@@ -134,19 +124,3 @@ class TargetDateActionData(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.teaser_device_type import TeaserDeviceType, check_teaser_device_type
 from ..models.teaser_display_order import TeaserDisplayOrder, check_teaser_display_order
 from ..models.teaser_location import TeaserLocation, check_teaser_location
@@ -21,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class Teaser(LazyModel):
+class Teaser(LazyModel, AdditionalProperties):
     """
     Attributes:
         content (str):
@@ -139,74 +147,14 @@ class Teaser(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.teaser_styles import TeaserStyles  # noqa: PLC0415
 
-        def _decode_display_order(src_value__: Any) -> TeaserDisplayOrder | Unset:
-            _display_order = src_value__
-            display_order: TeaserDisplayOrder | Unset
-            if isinstance(_display_order, Unset):
-                display_order = UNSET
-            else:
-                display_order = check_teaser_display_order(_display_order)
-
-            return display_order
-
-        def _decode_teaser_type(src_value__: Any) -> TeaserTeaserType | Unset:
-            _teaser_type = src_value__
-            teaser_type: TeaserTeaserType | Unset
-            if isinstance(_teaser_type, Unset):
-                teaser_type = UNSET
-            else:
-                teaser_type = check_teaser_teaser_type(_teaser_type)
-
-            return teaser_type
-
-        def _decode_location(src_value__: Any) -> TeaserLocation | Unset:
-            _location = src_value__
-            location: TeaserLocation | Unset
-            if isinstance(_location, Unset):
-                location = UNSET
-            else:
-                location = check_teaser_location(_location)
-
-            return location
-
-        def _decode_size(src_value__: Any) -> TeaserSize | Unset:
-            _size = src_value__
-            size: TeaserSize | Unset
-            if isinstance(_size, Unset):
-                size = UNSET
-            else:
-                size = check_teaser_size(_size)
-
-            return size
-
-        def _decode_styles(src_value__: Any) -> TeaserStyles | Unset:
-            _styles = src_value__
-            styles: TeaserStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = TeaserStyles.from_dict(_styles)
-
-            return styles
-
-        def _decode_device_type(src_value__: Any) -> TeaserDeviceType | Unset:
-            _device_type = src_value__
-            device_type: TeaserDeviceType | Unset
-            if isinstance(_device_type, Unset):
-                device_type = UNSET
-            else:
-                device_type = check_teaser_device_type(_device_type)
-
-            return device_type
-
         return LazyTable(
             fields={
-                "display_order": ("display_order", _decode_display_order),
-                "teaser_type": ("teaser_type", _decode_teaser_type),
-                "location": ("location", _decode_location),
-                "size": ("size", _decode_size),
-                "styles": ("styles", _decode_styles),
-                "device_type": ("device_type", _decode_device_type),
+                "display_order": ("display_order", check_teaser_display_order),
+                "teaser_type": ("teaser_type", check_teaser_teaser_type),
+                "location": ("location", check_teaser_location),
+                "size": ("size", check_teaser_size),
+                "styles": ("styles", TeaserStyles.from_dict),
+                "device_type": ("device_type", check_teaser_device_type),
             },
             copied={
                 "content": "content",
@@ -229,19 +177,3 @@ class Teaser(LazyModel):
             required=("content",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TeaserStyles(LazyModel):
+class TeaserStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         background_color (str | Unset):  Default: '#FFFFFF'. Example: #FFFFFF.
@@ -104,62 +109,27 @@ class TeaserStyles(LazyModel):
         from ..models.drop_shadow import DropShadow  # noqa: PLC0415
         from ..models.margin import Margin  # noqa: PLC0415
 
-        def _decode_drop_shadow(src_value__: Any) -> DropShadow | Unset:
-            _drop_shadow = src_value__
-            drop_shadow: DropShadow | Unset
-            if isinstance(_drop_shadow, Unset):
-                drop_shadow = UNSET
-            else:
-                drop_shadow = DropShadow.from_dict(_drop_shadow)
+        def _parse_background_image(data: object) -> BackgroundImage | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                background_image_type_1 = BackgroundImage.from_dict(data)
 
-            return drop_shadow
-
-        def _decode_background_image(src_value__: Any) -> BackgroundImage | None | Unset:
-            def _parse_background_image(data: object) -> BackgroundImage | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    background_image_type_1 = BackgroundImage.from_dict(data)
-
-                    return background_image_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            background_image = _parse_background_image(src_value__)
-
-            return background_image
-
-        def _decode_close_button(src_value__: Any) -> CloseButtonStyle | Unset:
-            _close_button = src_value__
-            close_button: CloseButtonStyle | Unset
-            if isinstance(_close_button, Unset):
-                close_button = UNSET
-            else:
-                close_button = CloseButtonStyle.from_dict(_close_button)
-
-            return close_button
-
-        def _decode_margin(src_value__: Any) -> Margin | Unset:
-            _margin = src_value__
-            margin: Margin | Unset
-            if isinstance(_margin, Unset):
-                margin = UNSET
-            else:
-                margin = Margin.from_dict(_margin)
-
-            return margin
+                return background_image_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "drop_shadow": ("drop_shadow", _decode_drop_shadow),
-                "background_image": ("background_image", _decode_background_image),
-                "close_button": ("close_button", _decode_close_button),
-                "margin": ("margin", _decode_margin),
+                "drop_shadow": ("drop_shadow", DropShadow.from_dict),
+                "background_image": ("background_image", _parse_background_image),
+                "close_button": ("close_button", CloseButtonStyle.from_dict),
+                "margin": ("margin", Margin.from_dict),
             },
             copied={
                 "background_color": "background_color",
@@ -176,19 +146,3 @@ class TeaserStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

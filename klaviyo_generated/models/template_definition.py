@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -24,7 +31,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TemplateDefinition(LazyModel):
+class TemplateDefinition(LazyModel, AdditionalProperties):
     """
     Attributes:
         body (Body):
@@ -121,11 +128,6 @@ class TemplateDefinition(LazyModel):
         from ..models.link_style import LinkStyle  # noqa: PLC0415
         from ..models.mobile_style import MobileStyle  # noqa: PLC0415
         from ..models.text_style_v1 import TextStyleV1  # noqa: PLC0415
-
-        def _decode_body(src_value__: Any) -> Body:
-            body = Body.from_dict(src_value__)
-
-            return body
 
         def _decode_styles(
             src_value__: Any,
@@ -225,7 +227,7 @@ class TemplateDefinition(LazyModel):
 
         return LazyTable(
             fields={
-                "body": ("body", _decode_body),
+                "body": ("body", Body.from_dict),
                 "styles": ("styles", _decode_styles),
             },
             copied={
@@ -244,19 +246,3 @@ class TemplateDefinition(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

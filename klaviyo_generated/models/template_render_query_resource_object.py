@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.template_enum import TemplateEnum, check_template_enum
 
 if TYPE_CHECKING:
@@ -16,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TemplateRenderQueryResourceObject(LazyModel):
+class TemplateRenderQueryResourceObject(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (TemplateEnum):
@@ -72,20 +80,10 @@ class TemplateRenderQueryResourceObject(LazyModel):
             TemplateRenderQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> TemplateEnum:
-            type_ = check_template_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> TemplateRenderQueryResourceObjectAttributes:
-            attributes = TemplateRenderQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_template_enum),
+                "attributes": ("attributes", TemplateRenderQueryResourceObjectAttributes.from_dict),
             },
             copied={
                 "id": "id",
@@ -102,19 +100,3 @@ class TemplateRenderQueryResourceObject(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

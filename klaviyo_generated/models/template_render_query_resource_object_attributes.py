@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.template_render_query_resource_object_attributes_context import (
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TemplateRenderQueryResourceObjectAttributes(LazyModel):
+class TemplateRenderQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         context (TemplateRenderQueryResourceObjectAttributesContext): The context for the template render. This must be
@@ -58,33 +65,12 @@ class TemplateRenderQueryResourceObjectAttributes(LazyModel):
             TemplateRenderQueryResourceObjectAttributesContext,  # noqa: PLC0415
         )
 
-        def _decode_context(src_value__: Any) -> TemplateRenderQueryResourceObjectAttributesContext:
-            context = TemplateRenderQueryResourceObjectAttributesContext.from_dict(src_value__)
-
-            return context
-
         return LazyTable(
             fields={
-                "context": ("context", _decode_context),
+                "context": ("context", TemplateRenderQueryResourceObjectAttributesContext.from_dict),
             },
             copied={},
             known=("context",),
             required=("context",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

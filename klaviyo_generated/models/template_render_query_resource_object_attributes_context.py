@@ -8,11 +8,16 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TemplateRenderQueryResourceObjectAttributesContext(LazyModel):
+class TemplateRenderQueryResourceObjectAttributesContext(LazyModel, AdditionalProperties):
     """The context for the template render. This must be a JSON object which has values for any tags used in the template.
     See [this doc](https://help.klaviyo.com/hc/en-us/articles/4408802648731) for more details.
 
@@ -48,19 +53,3 @@ class TemplateRenderQueryResourceObjectAttributesContext(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.text_block_styles_v1_block_border_style import (
     TextBlockStylesV1BlockBorderStyle,
     check_text_block_styles_v1_block_border_style,
@@ -23,7 +28,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TextBlockStylesV1(LazyModel):
+class TextBlockStylesV1(LazyModel, AdditionalProperties):
     """
     Attributes:
         background_color (None | str | Unset):
@@ -269,92 +274,72 @@ class TextBlockStylesV1(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_block_border_style(src_value__: Any) -> None | TextBlockStylesV1BlockBorderStyle | Unset:
-            def _parse_block_border_style(data: object) -> None | TextBlockStylesV1BlockBorderStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    block_border_style_type_1 = check_text_block_styles_v1_block_border_style(data)
+        def _parse_block_border_style(data: object) -> None | TextBlockStylesV1BlockBorderStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                block_border_style_type_1 = check_text_block_styles_v1_block_border_style(data)
 
-                    return block_border_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return block_border_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            block_border_style = _parse_block_border_style(src_value__)
+        def _parse_font_style(data: object) -> None | TextBlockStylesV1FontStyle | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                font_style_type_1 = check_text_block_styles_v1_font_style(data)
 
-            return block_border_style
+                return font_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_font_style(src_value__: Any) -> None | TextBlockStylesV1FontStyle | Unset:
-            def _parse_font_style(data: object) -> None | TextBlockStylesV1FontStyle | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    font_style_type_1 = check_text_block_styles_v1_font_style(data)
+        def _parse_text_align(data: object) -> None | TextBlockStylesV1TextAlign | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                text_align_type_1 = check_text_block_styles_v1_text_align(data)
 
-                    return font_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return text_align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            font_style = _parse_font_style(src_value__)
+        def _parse_text_table_layout(data: object) -> None | TextBlockStylesV1TextTableLayout | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                text_table_layout_type_1 = check_text_block_styles_v1_text_table_layout(data)
 
-            return font_style
-
-        def _decode_text_align(src_value__: Any) -> None | TextBlockStylesV1TextAlign | Unset:
-            def _parse_text_align(data: object) -> None | TextBlockStylesV1TextAlign | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    text_align_type_1 = check_text_block_styles_v1_text_align(data)
-
-                    return text_align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            text_align = _parse_text_align(src_value__)
-
-            return text_align
-
-        def _decode_text_table_layout(src_value__: Any) -> None | TextBlockStylesV1TextTableLayout | Unset:
-            def _parse_text_table_layout(data: object) -> None | TextBlockStylesV1TextTableLayout | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    text_table_layout_type_1 = check_text_block_styles_v1_text_table_layout(data)
-
-                    return text_table_layout_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            text_table_layout = _parse_text_table_layout(src_value__)
-
-            return text_table_layout
+                return text_table_layout_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "block_border_style": ("block_border_style", _decode_block_border_style),
-                "font_style": ("font_style", _decode_font_style),
-                "text_align": ("text_align", _decode_text_align),
-                "text_table_layout": ("text_table_layout", _decode_text_table_layout),
+                "block_border_style": ("block_border_style", _parse_block_border_style),
+                "font_style": ("font_style", _parse_font_style),
+                "text_align": ("text_align", _parse_text_align),
+                "text_table_layout": ("text_table_layout", _parse_text_table_layout),
             },
             copied={
                 "background_color": "background_color",
@@ -409,19 +394,3 @@ class TextBlockStylesV1(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.text_block_v1_content_type import TextBlockV1ContentType, check_text_block_v1_content_type
 from ..models.text_block_v1_type import TextBlockV1Type, check_text_block_v1_type
 from ..types import UNSET, Unset
@@ -18,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TextBlockV1(LazyModel):
+class TextBlockV1(LazyModel, AdditionalProperties):
     """
     Attributes:
         content_type (TextBlockV1ContentType):
@@ -94,26 +101,11 @@ class TextBlockV1(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.text_block_data_v1 import TextBlockDataV1  # noqa: PLC0415
 
-        def _decode_content_type(src_value__: Any) -> TextBlockV1ContentType:
-            content_type = check_text_block_v1_content_type(src_value__)
-
-            return content_type
-
-        def _decode_type_(src_value__: Any) -> TextBlockV1Type:
-            type_ = check_text_block_v1_type(src_value__)
-
-            return type_
-
-        def _decode_data(src_value__: Any) -> TextBlockDataV1:
-            data = TextBlockDataV1.from_dict(src_value__)
-
-            return data
-
         return LazyTable(
             fields={
-                "content_type": ("content_type", _decode_content_type),
-                "type_": ("type", _decode_type_),
-                "data": ("data", _decode_data),
+                "content_type": ("content_type", check_text_block_v1_content_type),
+                "type_": ("type", check_text_block_v1_type),
+                "data": ("data", TextBlockDataV1.from_dict),
             },
             copied={
                 "id": "id",
@@ -135,19 +127,3 @@ class TextBlockV1(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,14 +8,19 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.text_style_v0_font_family_type_0 import TextStyleV0FontFamilyType0, check_text_style_v0_font_family_type_0
 from ..models.text_style_v0_font_weight import TextStyleV0FontWeight, check_text_style_v0_font_weight
 from ..types import UNSET, Unset, parse_union
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TextStyleV0(LazyModel):
+class TextStyleV0(LazyModel, AdditionalProperties):
     """
     Attributes:
         font_family (str | TextStyleV0FontFamilyType0 | Unset):  Default: "Arial, 'Helvetica Neue', Helvetica, sans-
@@ -102,50 +107,45 @@ class TextStyleV0(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
+        def _parse_font_family(data: object) -> str | TextStyleV0FontFamilyType0 | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                font_family_type_0 = check_text_style_v0_font_family_type_0(data)
+
+                return font_family_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if isinstance(data, str):
+                return data
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_font_family(src_value__: Any) -> str | TextStyleV0FontFamilyType0 | Unset:
-            def _parse_font_family(data: object) -> str | TextStyleV0FontFamilyType0 | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    font_family_type_0 = check_text_style_v0_font_family_type_0(data)
-
-                    return font_family_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if isinstance(data, str):
-                    return data
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             font_family = parse_union(_parse_font_family, src_value__)
 
             return font_family
 
-        def _decode_font_weight(src_value__: Any) -> None | TextStyleV0FontWeight | Unset:
-            def _parse_font_weight(data: object) -> None | TextStyleV0FontWeight | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, int):
-                        raise TypeError()
-                    font_weight_type_1 = check_text_style_v0_font_weight(data)
+        def _parse_font_weight(data: object) -> None | TextStyleV0FontWeight | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, int):
+                    raise TypeError()
+                font_weight_type_1 = check_text_style_v0_font_weight(data)
 
-                    return font_weight_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            font_weight = _parse_font_weight(src_value__)
-
-            return font_weight
+                return font_weight_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "font_family": ("font_family", _decode_font_family),
-                "font_weight": ("font_weight", _decode_font_weight),
+                "font_weight": ("font_weight", _parse_font_weight),
             },
             copied={
                 "font_size": "font_size",
@@ -166,19 +166,3 @@ class TextStyleV0(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

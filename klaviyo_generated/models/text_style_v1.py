@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.text_style_v1_style_type import TextStyleV1StyleType, check_text_style_v1_style_type
 from ..types import UNSET, Unset
 
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TextStyleV1(LazyModel):
+class TextStyleV1(LazyModel, AdditionalProperties):
     """
     Attributes:
         style_type (TextStyleV1StyleType):
@@ -69,20 +76,10 @@ class TextStyleV1(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.text_style_styles import TextStyleStyles  # noqa: PLC0415
 
-        def _decode_style_type(src_value__: Any) -> TextStyleV1StyleType:
-            style_type = check_text_style_v1_style_type(src_value__)
-
-            return style_type
-
-        def _decode_styles(src_value__: Any) -> TextStyleStyles:
-            styles = TextStyleStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
-                "style_type": ("style_type", _decode_style_type),
-                "styles": ("styles", _decode_styles),
+                "style_type": ("style_type", check_text_style_v1_style_type),
+                "styles": ("styles", TextStyleStyles.from_dict),
             },
             copied={
                 "id": "id",
@@ -98,19 +95,3 @@ class TextStyleV1(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

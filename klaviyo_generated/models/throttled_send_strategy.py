@@ -10,7 +10,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.throttled_send_strategy_method import ThrottledSendStrategyMethod, check_throttled_send_strategy_method
 from ..models.throttled_send_strategy_throttle_percentage import (
     ThrottledSendStrategyThrottlePercentage,
@@ -19,7 +26,7 @@ from ..models.throttled_send_strategy_throttle_percentage import (
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ThrottledSendStrategy(LazyModel):
+class ThrottledSendStrategy(LazyModel, AdditionalProperties):
     """
     Attributes:
         method (ThrottledSendStrategyMethod):
@@ -68,26 +75,11 @@ class ThrottledSendStrategy(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_method(src_value__: Any) -> ThrottledSendStrategyMethod:
-            method = check_throttled_send_strategy_method(src_value__)
-
-            return method
-
-        def _decode_datetime_(src_value__: Any) -> datetime.datetime:
-            datetime_ = parse_datetime(src_value__)
-
-            return datetime_
-
-        def _decode_throttle_percentage(src_value__: Any) -> ThrottledSendStrategyThrottlePercentage:
-            throttle_percentage = check_throttled_send_strategy_throttle_percentage(src_value__)
-
-            return throttle_percentage
-
         return LazyTable(
             fields={
-                "method": ("method", _decode_method),
-                "datetime_": ("datetime", _decode_datetime_),
-                "throttle_percentage": ("throttle_percentage", _decode_throttle_percentage),
+                "method": ("method", check_throttled_send_strategy_method),
+                "datetime_": ("datetime", parse_datetime),
+                "throttle_percentage": ("throttle_percentage", check_throttled_send_strategy_throttle_percentage),
             },
             copied={},
             known=(
@@ -102,19 +94,3 @@ class ThrottledSendStrategy(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

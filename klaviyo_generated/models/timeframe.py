@@ -8,12 +8,19 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.timeframe_key import TimeframeKey, check_timeframe_key
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class Timeframe(LazyModel):
+class Timeframe(LazyModel, AdditionalProperties):
     """
     Attributes:
         key (TimeframeKey): Pre-defined key that represents a set timeframe
@@ -49,33 +56,12 @@ class Timeframe(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_key(src_value__: Any) -> TimeframeKey:
-            key = check_timeframe_key(src_value__)
-
-            return key
-
         return LazyTable(
             fields={
-                "key": ("key", _decode_key),
+                "key": ("key", check_timeframe_key),
             },
             copied={},
             known=("key",),
             required=("key",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

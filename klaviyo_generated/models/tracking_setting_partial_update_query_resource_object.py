@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.tracking_setting_enum import TrackingSettingEnum, check_tracking_setting_enum
 
 if TYPE_CHECKING:
@@ -18,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TrackingSettingPartialUpdateQueryResourceObject(LazyModel):
+class TrackingSettingPartialUpdateQueryResourceObject(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (TrackingSettingEnum):
@@ -74,20 +82,10 @@ class TrackingSettingPartialUpdateQueryResourceObject(LazyModel):
             TrackingSettingPartialUpdateQueryResourceObjectAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> TrackingSettingEnum:
-            type_ = check_tracking_setting_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> TrackingSettingPartialUpdateQueryResourceObjectAttributes:
-            attributes = TrackingSettingPartialUpdateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_tracking_setting_enum),
+                "attributes": ("attributes", TrackingSettingPartialUpdateQueryResourceObjectAttributes.from_dict),
             },
             copied={
                 "id": "id",
@@ -104,19 +102,3 @@ class TrackingSettingPartialUpdateQueryResourceObject(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

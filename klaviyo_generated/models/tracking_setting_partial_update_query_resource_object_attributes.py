@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,7 +22,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TrackingSettingPartialUpdateQueryResourceObjectAttributes(LazyModel):
+class TrackingSettingPartialUpdateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         auto_add_parameters (bool | None | Unset): Whether tracking parameters are automatically added to campaigns and
@@ -142,141 +147,109 @@ class TrackingSettingPartialUpdateQueryResourceObjectAttributes(LazyModel):
         from ..models.custom_tracking_param_dto import CustomTrackingParamDTO  # noqa: PLC0415
         from ..models.tracking_param_dto import TrackingParamDTO  # noqa: PLC0415
 
-        def _decode_utm_source(src_value__: Any) -> None | TrackingParamDTO | Unset:
-            def _parse_utm_source(data: object) -> None | TrackingParamDTO | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    utm_source_type_1 = TrackingParamDTO.from_dict(data)
+        def _parse_utm_source(data: object) -> None | TrackingParamDTO | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                utm_source_type_1 = TrackingParamDTO.from_dict(data)
 
-                    return utm_source_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return utm_source_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            utm_source = _parse_utm_source(src_value__)
+        def _parse_utm_medium(data: object) -> None | TrackingParamDTO | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                utm_medium_type_1 = TrackingParamDTO.from_dict(data)
 
-            return utm_source
+                return utm_medium_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_utm_medium(src_value__: Any) -> None | TrackingParamDTO | Unset:
-            def _parse_utm_medium(data: object) -> None | TrackingParamDTO | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    utm_medium_type_1 = TrackingParamDTO.from_dict(data)
+        def _parse_utm_campaign(data: object) -> None | TrackingParamDTO | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                utm_campaign_type_1 = TrackingParamDTO.from_dict(data)
 
-                    return utm_medium_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return utm_campaign_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            utm_medium = _parse_utm_medium(src_value__)
+        def _parse_utm_id(data: object) -> None | TrackingParamDTO | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                utm_id_type_1 = TrackingParamDTO.from_dict(data)
 
-            return utm_medium
+                return utm_id_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_utm_campaign(src_value__: Any) -> None | TrackingParamDTO | Unset:
-            def _parse_utm_campaign(data: object) -> None | TrackingParamDTO | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    utm_campaign_type_1 = TrackingParamDTO.from_dict(data)
+        def _parse_utm_term(data: object) -> None | TrackingParamDTO | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                utm_term_type_1 = TrackingParamDTO.from_dict(data)
 
-                    return utm_campaign_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return utm_term_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            utm_campaign = _parse_utm_campaign(src_value__)
+        def _parse_custom_parameters(data: object) -> list[CustomTrackingParamDTO] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                custom_parameters_type_0 = []
+                _custom_parameters_type_0 = data
+                for custom_parameters_type_0_item_data in _custom_parameters_type_0:
+                    custom_parameters_type_0_item = CustomTrackingParamDTO.from_dict(custom_parameters_type_0_item_data)
 
-            return utm_campaign
+                    custom_parameters_type_0.append(custom_parameters_type_0_item)
 
-        def _decode_utm_id(src_value__: Any) -> None | TrackingParamDTO | Unset:
-            def _parse_utm_id(data: object) -> None | TrackingParamDTO | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    utm_id_type_1 = TrackingParamDTO.from_dict(data)
-
-                    return utm_id_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            utm_id = _parse_utm_id(src_value__)
-
-            return utm_id
-
-        def _decode_utm_term(src_value__: Any) -> None | TrackingParamDTO | Unset:
-            def _parse_utm_term(data: object) -> None | TrackingParamDTO | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    utm_term_type_1 = TrackingParamDTO.from_dict(data)
-
-                    return utm_term_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            utm_term = _parse_utm_term(src_value__)
-
-            return utm_term
-
-        def _decode_custom_parameters(src_value__: Any) -> list[CustomTrackingParamDTO] | None | Unset:
-            def _parse_custom_parameters(data: object) -> list[CustomTrackingParamDTO] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    custom_parameters_type_0 = []
-                    _custom_parameters_type_0 = data
-                    for custom_parameters_type_0_item_data in _custom_parameters_type_0:
-                        custom_parameters_type_0_item = CustomTrackingParamDTO.from_dict(
-                            custom_parameters_type_0_item_data
-                        )
-
-                        custom_parameters_type_0.append(custom_parameters_type_0_item)
-
-                    return custom_parameters_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            custom_parameters = _parse_custom_parameters(src_value__)
-
-            return custom_parameters
+                return custom_parameters_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "utm_source": ("utm_source", _decode_utm_source),
-                "utm_medium": ("utm_medium", _decode_utm_medium),
-                "utm_campaign": ("utm_campaign", _decode_utm_campaign),
-                "utm_id": ("utm_id", _decode_utm_id),
-                "utm_term": ("utm_term", _decode_utm_term),
-                "custom_parameters": ("custom_parameters", _decode_custom_parameters),
+                "utm_source": ("utm_source", _parse_utm_source),
+                "utm_medium": ("utm_medium", _parse_utm_medium),
+                "utm_campaign": ("utm_campaign", _parse_utm_campaign),
+                "utm_id": ("utm_id", _parse_utm_id),
+                "utm_term": ("utm_term", _parse_utm_term),
+                "custom_parameters": ("custom_parameters", _parse_custom_parameters),
             },
             copied={
                 "auto_add_parameters": "auto_add_parameters",
@@ -293,19 +266,3 @@ class TrackingSettingPartialUpdateQueryResourceObjectAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

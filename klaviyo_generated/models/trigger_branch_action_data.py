@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.trigger_branch_action_data_trigger_subtype import (
     TriggerBranchActionDataTriggerSubtype,
     check_trigger_branch_action_data_trigger_subtype,
@@ -24,7 +32,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TriggerBranchActionData(LazyModel):
+class TriggerBranchActionData(LazyModel, AdditionalProperties):
     """
     Attributes:
         trigger_filter (None | TriggerBranchActionDataTriggerFilterType0):
@@ -91,54 +99,39 @@ class TriggerBranchActionData(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.trigger_branch_action_data_trigger_filter_type_0 import TriggerBranchActionDataTriggerFilterType0  # noqa: PLC0415
 
-        def _decode_trigger_filter(src_value__: Any) -> None | TriggerBranchActionDataTriggerFilterType0:
-            def _parse_trigger_filter(data: object) -> None | TriggerBranchActionDataTriggerFilterType0:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    trigger_filter_type_0 = TriggerBranchActionDataTriggerFilterType0.from_dict(data)
+        def _parse_trigger_filter(data: object) -> None | TriggerBranchActionDataTriggerFilterType0:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                trigger_filter_type_0 = TriggerBranchActionDataTriggerFilterType0.from_dict(data)
 
-                    return trigger_filter_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return trigger_filter_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            trigger_filter = _parse_trigger_filter(src_value__)
+        def _parse_trigger_subtype(data: object) -> None | TriggerBranchActionDataTriggerSubtype | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                trigger_subtype_type_1 = check_trigger_branch_action_data_trigger_subtype(data)
 
-            return trigger_filter
-
-        def _decode_trigger_type(src_value__: Any) -> TriggerBranchActionDataTriggerType:
-            trigger_type = check_trigger_branch_action_data_trigger_type(src_value__)
-
-            return trigger_type
-
-        def _decode_trigger_subtype(src_value__: Any) -> None | TriggerBranchActionDataTriggerSubtype | Unset:
-            def _parse_trigger_subtype(data: object) -> None | TriggerBranchActionDataTriggerSubtype | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    trigger_subtype_type_1 = check_trigger_branch_action_data_trigger_subtype(data)
-
-                    return trigger_subtype_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            trigger_subtype = _parse_trigger_subtype(src_value__)
-
-            return trigger_subtype
+                return trigger_subtype_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "trigger_filter": ("trigger_filter", _decode_trigger_filter),
-                "trigger_type": ("trigger_type", _decode_trigger_type),
-                "trigger_subtype": ("trigger_subtype", _decode_trigger_subtype),
+                "trigger_filter": ("trigger_filter", _parse_trigger_filter),
+                "trigger_type": ("trigger_type", check_trigger_branch_action_data_trigger_type),
+                "trigger_subtype": ("trigger_subtype", _parse_trigger_subtype),
             },
             copied={
                 "trigger_id": "trigger_id",
@@ -156,19 +149,3 @@ class TriggerBranchActionData(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -20,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class TriggerBranchActionDataTriggerFilterType0ConditionGroupsItem(LazyModel):
+class TriggerBranchActionDataTriggerFilterType0ConditionGroupsItem(LazyModel, AdditionalProperties):
     """
     Attributes:
         conditions (list[CustomObjectPropertyCondition | CustomObjectTriggerCondition | LowInventoryCondition |
@@ -178,19 +185,3 @@ class TriggerBranchActionDataTriggerFilterType0ConditionGroupsItem(LazyModel):
             required=("conditions",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

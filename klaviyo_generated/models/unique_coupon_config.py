@@ -8,7 +8,14 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.unique_coupon_config_integration import (
     UniqueCouponConfigIntegration,
     check_unique_coupon_config_integration,
@@ -18,7 +25,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class UniqueCouponConfig(LazyModel):
+class UniqueCouponConfig(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (UniqueCouponConfigType):
@@ -90,25 +97,10 @@ class UniqueCouponConfig(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_type_(src_value__: Any) -> UniqueCouponConfigType:
-            type_ = check_unique_coupon_config_type(src_value__)
-
-            return type_
-
-        def _decode_integration(src_value__: Any) -> UniqueCouponConfigIntegration | Unset:
-            _integration = src_value__
-            integration: UniqueCouponConfigIntegration | Unset
-            if isinstance(_integration, Unset):
-                integration = UNSET
-            else:
-                integration = check_unique_coupon_config_integration(_integration)
-
-            return integration
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "integration": ("integration", _decode_integration),
+                "type_": ("type", check_unique_coupon_config_type),
+                "integration": ("integration", check_unique_coupon_config_integration),
             },
             copied={
                 "id": "id",
@@ -125,19 +117,3 @@ class UniqueCouponConfig(LazyModel):
             required=("type",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import parse_union
 
 if TYPE_CHECKING:
@@ -22,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class UniversalContentCreateQueryResourceObjectAttributes(LazyModel):
+class UniversalContentCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (str): The name for this universal content
@@ -97,6 +105,71 @@ class UniversalContentCreateQueryResourceObjectAttributes(LazyModel):
         from ..models.spacer_block_v0 import SpacerBlockV0  # noqa: PLC0415
         from ..models.text_block_v0 import TextBlockV0  # noqa: PLC0415
 
+        def _parse_definition(
+            data: object,
+        ) -> (
+            ButtonBlockV0
+            | DropShadowBlockV0
+            | HorizontalRuleBlockV0
+            | HTMLBlockV0
+            | ImageBlockV0
+            | SpacerBlockV0
+            | TextBlockV0
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_0 = ButtonBlockV0.from_dict(data)
+
+                return definition_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_1 = DropShadowBlockV0.from_dict(data)
+
+                return definition_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_2 = HorizontalRuleBlockV0.from_dict(data)
+
+                return definition_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_3 = HTMLBlockV0.from_dict(data)
+
+                return definition_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_4 = ImageBlockV0.from_dict(data)
+
+                return definition_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_5 = SpacerBlockV0.from_dict(data)
+
+                return definition_type_5
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            definition_type_6 = TextBlockV0.from_dict(data)
+
+            return definition_type_6
+
         def _decode_definition(
             src_value__: Any,
         ) -> (
@@ -108,71 +181,6 @@ class UniversalContentCreateQueryResourceObjectAttributes(LazyModel):
             | SpacerBlockV0
             | TextBlockV0
         ):
-            def _parse_definition(
-                data: object,
-            ) -> (
-                ButtonBlockV0
-                | DropShadowBlockV0
-                | HorizontalRuleBlockV0
-                | HTMLBlockV0
-                | ImageBlockV0
-                | SpacerBlockV0
-                | TextBlockV0
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_0 = ButtonBlockV0.from_dict(data)
-
-                    return definition_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_1 = DropShadowBlockV0.from_dict(data)
-
-                    return definition_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_2 = HorizontalRuleBlockV0.from_dict(data)
-
-                    return definition_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_3 = HTMLBlockV0.from_dict(data)
-
-                    return definition_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_4 = ImageBlockV0.from_dict(data)
-
-                    return definition_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_5 = SpacerBlockV0.from_dict(data)
-
-                    return definition_type_5
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                definition_type_6 = TextBlockV0.from_dict(data)
-
-                return definition_type_6
-
             definition: (
                 ButtonBlockV0
                 | DropShadowBlockV0
@@ -219,19 +227,3 @@ class UniversalContentCreateQueryResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

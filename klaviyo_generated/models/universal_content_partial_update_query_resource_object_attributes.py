@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -22,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class UniversalContentPartialUpdateQueryResourceObjectAttributes(LazyModel):
+class UniversalContentPartialUpdateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (None | str | Unset): The name for this template universal content
@@ -96,6 +101,81 @@ class UniversalContentPartialUpdateQueryResourceObjectAttributes(LazyModel):
         from ..models.spacer_block_v0 import SpacerBlockV0  # noqa: PLC0415
         from ..models.text_block_v0 import TextBlockV0  # noqa: PLC0415
 
+        def _parse_definition(
+            data: object,
+        ) -> (
+            ButtonBlockV0
+            | DropShadowBlockV0
+            | HorizontalRuleBlockV0
+            | HTMLBlockV0
+            | ImageBlockV0
+            | None
+            | SpacerBlockV0
+            | TextBlockV0
+            | Unset
+        ):
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_0 = ButtonBlockV0.from_dict(data)
+
+                return definition_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_1 = DropShadowBlockV0.from_dict(data)
+
+                return definition_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_2 = HorizontalRuleBlockV0.from_dict(data)
+
+                return definition_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_3 = HTMLBlockV0.from_dict(data)
+
+                return definition_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_4 = ImageBlockV0.from_dict(data)
+
+                return definition_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_5 = SpacerBlockV0.from_dict(data)
+
+                return definition_type_5
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                definition_type_6 = TextBlockV0.from_dict(data)
+
+                return definition_type_6
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_definition(
             src_value__: Any,
         ) -> (
@@ -109,81 +189,6 @@ class UniversalContentPartialUpdateQueryResourceObjectAttributes(LazyModel):
             | TextBlockV0
             | Unset
         ):
-            def _parse_definition(
-                data: object,
-            ) -> (
-                ButtonBlockV0
-                | DropShadowBlockV0
-                | HorizontalRuleBlockV0
-                | HTMLBlockV0
-                | ImageBlockV0
-                | None
-                | SpacerBlockV0
-                | TextBlockV0
-                | Unset
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_0 = ButtonBlockV0.from_dict(data)
-
-                    return definition_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_1 = DropShadowBlockV0.from_dict(data)
-
-                    return definition_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_2 = HorizontalRuleBlockV0.from_dict(data)
-
-                    return definition_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_3 = HTMLBlockV0.from_dict(data)
-
-                    return definition_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_4 = ImageBlockV0.from_dict(data)
-
-                    return definition_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_5 = SpacerBlockV0.from_dict(data)
-
-                    return definition_type_5
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    definition_type_6 = TextBlockV0.from_dict(data)
-
-                    return definition_type_6
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             definition: (
                 ButtonBlockV0
                 | DropShadowBlockV0
@@ -229,19 +234,3 @@ class UniversalContentPartialUpdateQueryResourceObjectAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.update_profile_action_type import UpdateProfileActionType, check_update_profile_action_type
 from ..types import UNSET, Unset
 
@@ -18,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class UpdateProfileAction(LazyModel):
+class UpdateProfileAction(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (UpdateProfileActionType):
@@ -103,56 +110,41 @@ class UpdateProfileAction(LazyModel):
         from ..models.link import Link  # noqa: PLC0415
         from ..models.update_profile_action_data import UpdateProfileActionData  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> UpdateProfileActionType:
-            type_ = check_update_profile_action_type(src_value__)
+        def _parse_links(data: object) -> Link | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                links_type_1 = Link.from_dict(data)
 
-            return type_
+                return links_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_links(src_value__: Any) -> Link | None | Unset:
-            def _parse_links(data: object) -> Link | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    links_type_1 = Link.from_dict(data)
+        def _parse_data(data: object) -> None | Unset | UpdateProfileActionData:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                data_type_1 = UpdateProfileActionData.from_dict(data)
 
-                    return links_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            links = _parse_links(src_value__)
-
-            return links
-
-        def _decode_data(src_value__: Any) -> None | Unset | UpdateProfileActionData:
-            def _parse_data(data: object) -> None | Unset | UpdateProfileActionData:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    data_type_1 = UpdateProfileActionData.from_dict(data)
-
-                    return data_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            data = _parse_data(src_value__)
-
-            return data
+                return data_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "links": ("links", _decode_links),
-                "data": ("data", _decode_data),
+                "type_": ("type", check_update_profile_action_type),
+                "links": ("links", _parse_links),
+                "data": ("data", _parse_data),
             },
             copied={
                 "id": "id",
@@ -168,19 +160,3 @@ class UpdateProfileAction(LazyModel):
             required=("type",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.update_profile_action_data_status import (
     UpdateProfileActionDataStatus,
     check_update_profile_action_data_status,
@@ -25,7 +32,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class UpdateProfileActionData(LazyModel):
+class UpdateProfileActionData(LazyModel, AdditionalProperties):
     """
     Attributes:
         profile_operations (list[ProfileOperationDelete | ProfileOperationUpdateOrCreateBoolean |
@@ -177,20 +184,10 @@ class UpdateProfileActionData(LazyModel):
 
             return profile_operations
 
-        def _decode_status(src_value__: Any) -> UpdateProfileActionDataStatus | Unset:
-            _status = src_value__
-            status: UpdateProfileActionDataStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_update_profile_action_data_status(_status)
-
-            return status
-
         return LazyTable(
             fields={
                 "profile_operations": ("profile_operations", _decode_profile_operations),
-                "status": ("status", _decode_status),
+                "status": ("status", check_update_profile_action_data_status),
             },
             copied={},
             known=(
@@ -200,19 +197,3 @@ class UpdateProfileActionData(LazyModel):
             required=("profile_operations",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.values_data_groupings import ValuesDataGroupings
@@ -16,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ValuesData(LazyModel):
+class ValuesData(LazyModel, AdditionalProperties):
     """
     Attributes:
         groupings (ValuesDataGroupings): Applied groupings and the values for this object
@@ -60,20 +67,10 @@ class ValuesData(LazyModel):
         from ..models.values_data_groupings import ValuesDataGroupings  # noqa: PLC0415
         from ..models.values_data_statistics import ValuesDataStatistics  # noqa: PLC0415
 
-        def _decode_groupings(src_value__: Any) -> ValuesDataGroupings:
-            groupings = ValuesDataGroupings.from_dict(src_value__)
-
-            return groupings
-
-        def _decode_statistics(src_value__: Any) -> ValuesDataStatistics:
-            statistics = ValuesDataStatistics.from_dict(src_value__)
-
-            return statistics
-
         return LazyTable(
             fields={
-                "groupings": ("groupings", _decode_groupings),
-                "statistics": ("statistics", _decode_statistics),
+                "groupings": ("groupings", ValuesDataGroupings.from_dict),
+                "statistics": ("statistics", ValuesDataStatistics.from_dict),
             },
             copied={},
             known=(
@@ -86,19 +83,3 @@ class ValuesData(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.version_channel import VersionChannel, check_version_channel
 from ..models.version_location import VersionLocation, check_version_location
 from ..models.version_specialties_item import VersionSpecialtiesItem, check_version_specialties_item
@@ -45,7 +52,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class Version(LazyModel):
+class Version(LazyModel, AdditionalProperties):
     """
     Attributes:
         steps (list[Step]):
@@ -635,22 +642,22 @@ class Version(LazyModel):
 
             return teasers
 
+        def _parse_dynamic_button(data: object) -> DynamicButton | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                dynamic_button_type_1 = DynamicButton.from_dict(data)
+
+                return dynamic_button_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
+
         def _decode_dynamic_button(src_value__: Any) -> DynamicButton | None | Unset:
-            def _parse_dynamic_button(data: object) -> DynamicButton | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    dynamic_button_type_1 = DynamicButton.from_dict(data)
-
-                    return dynamic_button_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
             dynamic_button: DynamicButton | None | Unset
             match src_value__:
                 case {"type": "BACK_IN_STOCK_OPEN"}:
@@ -660,65 +667,20 @@ class Version(LazyModel):
 
             return dynamic_button
 
-        def _decode_styles(src_value__: Any) -> VersionStyles | Unset:
-            _styles = src_value__
-            styles: VersionStyles | Unset
-            if isinstance(_styles, Unset):
-                styles = UNSET
-            else:
-                styles = VersionStyles.from_dict(_styles)
+        def _parse_location(data: object) -> None | Unset | VersionLocation:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                location_type_1 = check_version_location(data)
 
-            return styles
-
-        def _decode_properties(src_value__: Any) -> VersionProperties | Unset:
-            _properties = src_value__
-            properties: VersionProperties | Unset
-            if isinstance(_properties, Unset):
-                properties = UNSET
-            else:
-                properties = VersionProperties.from_dict(_properties)
-
-            return properties
-
-        def _decode_type_(src_value__: Any) -> VersionType | Unset:
-            _type_ = src_value__
-            type_: VersionType | Unset
-            if isinstance(_type_, Unset):
-                type_ = UNSET
-            else:
-                type_ = check_version_type(_type_)
-
-            return type_
-
-        def _decode_location(src_value__: Any) -> None | Unset | VersionLocation:
-            def _parse_location(data: object) -> None | Unset | VersionLocation:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    location_type_1 = check_version_location(data)
-
-                    return location_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            location = _parse_location(src_value__)
-
-            return location
-
-        def _decode_status(src_value__: Any) -> VersionStatus | Unset:
-            _status = src_value__
-            status: VersionStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_version_status(_status)
-
-            return status
+                return location_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_specialties(src_value__: Any) -> list[VersionSpecialtiesItem] | Unset:
             _specialties = src_value__
@@ -732,29 +694,19 @@ class Version(LazyModel):
 
             return specialties
 
-        def _decode_channel(src_value__: Any) -> VersionChannel | Unset:
-            _channel = src_value__
-            channel: VersionChannel | Unset
-            if isinstance(_channel, Unset):
-                channel = UNSET
-            else:
-                channel = check_version_channel(_channel)
-
-            return channel
-
         return LazyTable(
             fields={
                 "steps": ("steps", _decode_steps),
                 "triggers": ("triggers", _decode_triggers),
                 "teasers": ("teasers", _decode_teasers),
                 "dynamic_button": ("dynamic_button", _decode_dynamic_button),
-                "styles": ("styles", _decode_styles),
-                "properties": ("properties", _decode_properties),
-                "type_": ("type", _decode_type_),
-                "location": ("location", _decode_location),
-                "status": ("status", _decode_status),
+                "styles": ("styles", VersionStyles.from_dict),
+                "properties": ("properties", VersionProperties.from_dict),
+                "type_": ("type", check_version_type),
+                "location": ("location", _parse_location),
+                "status": ("status", check_version_status),
                 "specialties": ("specialties", _decode_specialties),
-                "channel": ("channel", _decode_channel),
+                "channel": ("channel", check_version_channel),
             },
             copied={
                 "id": "id",
@@ -782,19 +734,3 @@ class Version(LazyModel):
             required=("steps",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.version_properties_click_outside_to_close_type_0_item import (
     VersionPropertiesClickOutsideToCloseType0Item,
     check_version_properties_click_outside_to_close_type_0_item,
@@ -24,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class VersionProperties(LazyModel):
+class VersionProperties(LazyModel, AdditionalProperties):
     """
     Attributes:
         side_image_settings (None | SideImageSettings | Unset):
@@ -118,90 +123,69 @@ class VersionProperties(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.side_image_settings import SideImageSettings  # noqa: PLC0415
 
-        def _decode_side_image_settings(src_value__: Any) -> None | SideImageSettings | Unset:
-            def _parse_side_image_settings(data: object) -> None | SideImageSettings | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    side_image_settings_type_1 = SideImageSettings.from_dict(data)
+        def _parse_side_image_settings(data: object) -> None | SideImageSettings | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                side_image_settings_type_1 = SideImageSettings.from_dict(data)
 
-                    return side_image_settings_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return side_image_settings_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            side_image_settings = _parse_side_image_settings(src_value__)
-
-            return side_image_settings
-
-        def _decode_click_outside_to_close(
-            src_value__: Any,
+        def _parse_click_outside_to_close(
+            data: object,
         ) -> list[VersionPropertiesClickOutsideToCloseType0Item] | None | Unset:
-            def _parse_click_outside_to_close(
-                data: object,
-            ) -> list[VersionPropertiesClickOutsideToCloseType0Item] | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    click_outside_to_close_type_0 = []
-                    _click_outside_to_close_type_0 = data
-                    for click_outside_to_close_type_0_item_data in _click_outside_to_close_type_0:
-                        click_outside_to_close_type_0_item = (
-                            check_version_properties_click_outside_to_close_type_0_item(
-                                click_outside_to_close_type_0_item_data
-                            )
-                        )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                click_outside_to_close_type_0 = []
+                _click_outside_to_close_type_0 = data
+                for click_outside_to_close_type_0_item_data in _click_outside_to_close_type_0:
+                    click_outside_to_close_type_0_item = check_version_properties_click_outside_to_close_type_0_item(
+                        click_outside_to_close_type_0_item_data
+                    )
 
-                        click_outside_to_close_type_0.append(click_outside_to_close_type_0_item)
+                    click_outside_to_close_type_0.append(click_outside_to_close_type_0_item)
 
-                    return click_outside_to_close_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return click_outside_to_close_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            click_outside_to_close = _parse_click_outside_to_close(src_value__)
-
-            return click_outside_to_close
-
-        def _decode_rule_based_trigger_evaluation(
-            src_value__: Any,
+        def _parse_rule_based_trigger_evaluation(
+            data: object,
         ) -> None | Unset | VersionPropertiesRuleBasedTriggerEvaluation:
-            def _parse_rule_based_trigger_evaluation(
-                data: object,
-            ) -> None | Unset | VersionPropertiesRuleBasedTriggerEvaluation:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    rule_based_trigger_evaluation_type_1 = check_version_properties_rule_based_trigger_evaluation(data)
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                rule_based_trigger_evaluation_type_1 = check_version_properties_rule_based_trigger_evaluation(data)
 
-                    return rule_based_trigger_evaluation_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            rule_based_trigger_evaluation = _parse_rule_based_trigger_evaluation(src_value__)
-
-            return rule_based_trigger_evaluation
+                return rule_based_trigger_evaluation_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "side_image_settings": ("side_image_settings", _decode_side_image_settings),
-                "click_outside_to_close": ("click_outside_to_close", _decode_click_outside_to_close),
+                "side_image_settings": ("side_image_settings", _parse_side_image_settings),
+                "click_outside_to_close": ("click_outside_to_close", _parse_click_outside_to_close),
                 "rule_based_trigger_evaluation": (
                     "rule_based_trigger_evaluation",
-                    _decode_rule_based_trigger_evaluation,
+                    _parse_rule_based_trigger_evaluation,
                 ),
             },
             copied={
@@ -220,19 +204,3 @@ class VersionProperties(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

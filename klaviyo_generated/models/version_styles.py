@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Literal, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.version_styles_width import VersionStylesWidth, check_version_styles_width
 from ..types import UNSET, Unset, strict_enums
 
@@ -27,7 +32,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class VersionStyles(LazyModel):
+class VersionStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         wrap_content (Literal[False] | Unset):  Default: False.
@@ -233,181 +238,81 @@ class VersionStyles(LazyModel):
                 raise ValueError(f"wrap_content must match const False, got '{wrap_content}'")
             return wrap_content
 
-        def _decode_border_styles(src_value__: Any) -> BorderStyle | None | Unset:
-            def _parse_border_styles(data: object) -> BorderStyle | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    border_styles_type_1 = BorderStyle.from_dict(data)
+        def _parse_border_styles(data: object) -> BorderStyle | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                border_styles_type_1 = BorderStyle.from_dict(data)
 
-                    return border_styles_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return border_styles_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            border_styles = _parse_border_styles(src_value__)
+        def _parse_background_image(data: object) -> BackgroundImage | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                background_image_type_1 = BackgroundImage.from_dict(data)
 
-            return border_styles
+                return background_image_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_close_button(src_value__: Any) -> CloseButtonStyle | Unset:
-            _close_button = src_value__
-            close_button: CloseButtonStyle | Unset
-            if isinstance(_close_button, Unset):
-                close_button = UNSET
-            else:
-                close_button = CloseButtonStyle.from_dict(_close_button)
+        def _parse_mobile_overlay(data: object) -> MobileOverlay | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                mobile_overlay_type_1 = MobileOverlay.from_dict(data)
 
-            return close_button
+                return mobile_overlay_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_margin(src_value__: Any) -> Margin | Unset:
-            _margin = src_value__
-            margin: Margin | Unset
-            if isinstance(_margin, Unset):
-                margin = UNSET
-            else:
-                margin = Margin.from_dict(_margin)
+        def _parse_banner_styles(data: object) -> BannerStyles | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                banner_styles_type_1 = BannerStyles.from_dict(data)
 
-            return margin
-
-        def _decode_padding(src_value__: Any) -> Padding | Unset:
-            _padding = src_value__
-            padding: Padding | Unset
-            if isinstance(_padding, Unset):
-                padding = UNSET
-            else:
-                padding = Padding.from_dict(_padding)
-
-            return padding
-
-        def _decode_width(src_value__: Any) -> VersionStylesWidth | Unset:
-            _width = src_value__
-            width: VersionStylesWidth | Unset
-            if isinstance(_width, Unset):
-                width = UNSET
-            else:
-                width = check_version_styles_width(_width)
-
-            return width
-
-        def _decode_background_image(src_value__: Any) -> BackgroundImage | None | Unset:
-            def _parse_background_image(data: object) -> BackgroundImage | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    background_image_type_1 = BackgroundImage.from_dict(data)
-
-                    return background_image_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            background_image = _parse_background_image(src_value__)
-
-            return background_image
-
-        def _decode_input_styles(src_value__: Any) -> InputStyles | Unset:
-            _input_styles = src_value__
-            input_styles: InputStyles | Unset
-            if isinstance(_input_styles, Unset):
-                input_styles = UNSET
-            else:
-                input_styles = InputStyles.from_dict(_input_styles)
-
-            return input_styles
-
-        def _decode_drop_shadow(src_value__: Any) -> DropShadow | Unset:
-            _drop_shadow = src_value__
-            drop_shadow: DropShadow | Unset
-            if isinstance(_drop_shadow, Unset):
-                drop_shadow = UNSET
-            else:
-                drop_shadow = DropShadow.from_dict(_drop_shadow)
-
-            return drop_shadow
-
-        def _decode_rich_text_styles(src_value__: Any) -> RichTextStyles | Unset:
-            _rich_text_styles = src_value__
-            rich_text_styles: RichTextStyles | Unset
-            if isinstance(_rich_text_styles, Unset):
-                rich_text_styles = UNSET
-            else:
-                rich_text_styles = RichTextStyles.from_dict(_rich_text_styles)
-
-            return rich_text_styles
-
-        def _decode_mobile_overlay(src_value__: Any) -> MobileOverlay | None | Unset:
-            def _parse_mobile_overlay(data: object) -> MobileOverlay | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    mobile_overlay_type_1 = MobileOverlay.from_dict(data)
-
-                    return mobile_overlay_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            mobile_overlay = _parse_mobile_overlay(src_value__)
-
-            return mobile_overlay
-
-        def _decode_banner_styles(src_value__: Any) -> BannerStyles | None | Unset:
-            def _parse_banner_styles(data: object) -> BannerStyles | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    banner_styles_type_1 = BannerStyles.from_dict(data)
-
-                    return banner_styles_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            banner_styles = _parse_banner_styles(src_value__)
-
-            return banner_styles
-
-        def _decode_custom_css(src_value__: Any) -> CustomCss | Unset:
-            _custom_css = src_value__
-            custom_css: CustomCss | Unset
-            if isinstance(_custom_css, Unset):
-                custom_css = UNSET
-            else:
-                custom_css = CustomCss.from_dict(_custom_css)
-
-            return custom_css
+                return banner_styles_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
                 "wrap_content": ("wrap_content", _decode_wrap_content),
-                "border_styles": ("border_styles", _decode_border_styles),
-                "close_button": ("close_button", _decode_close_button),
-                "margin": ("margin", _decode_margin),
-                "padding": ("padding", _decode_padding),
-                "width": ("width", _decode_width),
-                "background_image": ("background_image", _decode_background_image),
-                "input_styles": ("input_styles", _decode_input_styles),
-                "drop_shadow": ("drop_shadow", _decode_drop_shadow),
-                "rich_text_styles": ("rich_text_styles", _decode_rich_text_styles),
-                "mobile_overlay": ("mobile_overlay", _decode_mobile_overlay),
-                "banner_styles": ("banner_styles", _decode_banner_styles),
-                "custom_css": ("custom_css", _decode_custom_css),
+                "border_styles": ("border_styles", _parse_border_styles),
+                "close_button": ("close_button", CloseButtonStyle.from_dict),
+                "margin": ("margin", Margin.from_dict),
+                "padding": ("padding", Padding.from_dict),
+                "width": ("width", check_version_styles_width),
+                "background_image": ("background_image", _parse_background_image),
+                "input_styles": ("input_styles", InputStyles.from_dict),
+                "drop_shadow": ("drop_shadow", DropShadow.from_dict),
+                "rich_text_styles": ("rich_text_styles", RichTextStyles.from_dict),
+                "mobile_overlay": ("mobile_overlay", _parse_mobile_overlay),
+                "banner_styles": ("banner_styles", _parse_banner_styles),
+                "custom_css": ("custom_css", CustomCss.from_dict),
             },
             copied={
                 "minimum_height": "minimum_height",
@@ -437,19 +342,3 @@ class VersionStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

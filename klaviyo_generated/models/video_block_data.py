@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.display_options import DisplayOptions
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class VideoBlockData(LazyModel):
+class VideoBlockData(LazyModel, AdditionalProperties):
     """
     Attributes:
         properties (VideoBlockProperties):
@@ -68,26 +75,11 @@ class VideoBlockData(LazyModel):
         from ..models.video_block_properties import VideoBlockProperties  # noqa: PLC0415
         from ..models.video_block_styles import VideoBlockStyles  # noqa: PLC0415
 
-        def _decode_properties(src_value__: Any) -> VideoBlockProperties:
-            properties = VideoBlockProperties.from_dict(src_value__)
-
-            return properties
-
-        def _decode_display_options(src_value__: Any) -> DisplayOptions:
-            display_options = DisplayOptions.from_dict(src_value__)
-
-            return display_options
-
-        def _decode_styles(src_value__: Any) -> VideoBlockStyles:
-            styles = VideoBlockStyles.from_dict(src_value__)
-
-            return styles
-
         return LazyTable(
             fields={
-                "properties": ("properties", _decode_properties),
-                "display_options": ("display_options", _decode_display_options),
-                "styles": ("styles", _decode_styles),
+                "properties": ("properties", VideoBlockProperties.from_dict),
+                "display_options": ("display_options", DisplayOptions.from_dict),
+                "styles": ("styles", VideoBlockStyles.from_dict),
             },
             copied={},
             known=(
@@ -102,19 +94,3 @@ class VideoBlockData(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

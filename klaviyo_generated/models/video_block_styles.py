@@ -8,14 +8,19 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.video_block_styles_align import VideoBlockStylesAlign, check_video_block_styles_align
 from ..models.video_block_styles_border_style import VideoBlockStylesBorderStyle, check_video_block_styles_border_style
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class VideoBlockStyles(LazyModel):
+class VideoBlockStyles(LazyModel, AdditionalProperties):
     """
     Attributes:
         align (None | Unset | VideoBlockStylesAlign): Image Alignment.
@@ -209,50 +214,40 @@ class VideoBlockStyles(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_align(src_value__: Any) -> None | Unset | VideoBlockStylesAlign:
-            def _parse_align(data: object) -> None | Unset | VideoBlockStylesAlign:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    align_type_1 = check_video_block_styles_align(data)
+        def _parse_align(data: object) -> None | Unset | VideoBlockStylesAlign:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                align_type_1 = check_video_block_styles_align(data)
 
-                    return align_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return align_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            align = _parse_align(src_value__)
+        def _parse_border_style(data: object) -> None | Unset | VideoBlockStylesBorderStyle:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                border_style_type_1 = check_video_block_styles_border_style(data)
 
-            return align
-
-        def _decode_border_style(src_value__: Any) -> None | Unset | VideoBlockStylesBorderStyle:
-            def _parse_border_style(data: object) -> None | Unset | VideoBlockStylesBorderStyle:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    border_style_type_1 = check_video_block_styles_border_style(data)
-
-                    return border_style_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            border_style = _parse_border_style(src_value__)
-
-            return border_style
+                return border_style_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "align": ("align", _decode_align),
-                "border_style": ("border_style", _decode_border_style),
+                "align": ("align", _parse_align),
+                "border_style": ("border_style", _parse_border_style),
             },
             copied={
                 "background_color": "background_color",
@@ -297,19 +292,3 @@ class VideoBlockStyles(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.web_feed_create_query_resource_object_attributes_content_type import (
     WebFeedCreateQueryResourceObjectAttributesContentType,
     check_web_feed_create_query_resource_object_attributes_content_type,
@@ -20,7 +28,7 @@ from ..models.web_feed_create_query_resource_object_attributes_request_method im
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class WebFeedCreateQueryResourceObjectAttributes(LazyModel):
+class WebFeedCreateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (str): The name for this web feed Example: Blog_posts.
@@ -82,20 +90,13 @@ class WebFeedCreateQueryResourceObjectAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_request_method(src_value__: Any) -> WebFeedCreateQueryResourceObjectAttributesRequestMethod:
-            request_method = check_web_feed_create_query_resource_object_attributes_request_method(src_value__)
-
-            return request_method
-
-        def _decode_content_type(src_value__: Any) -> WebFeedCreateQueryResourceObjectAttributesContentType:
-            content_type = check_web_feed_create_query_resource_object_attributes_content_type(src_value__)
-
-            return content_type
-
         return LazyTable(
             fields={
-                "request_method": ("request_method", _decode_request_method),
-                "content_type": ("content_type", _decode_content_type),
+                "request_method": (
+                    "request_method",
+                    check_web_feed_create_query_resource_object_attributes_request_method,
+                ),
+                "content_type": ("content_type", check_web_feed_create_query_resource_object_attributes_content_type),
             },
             copied={
                 "name": "name",
@@ -115,19 +116,3 @@ class WebFeedCreateQueryResourceObjectAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

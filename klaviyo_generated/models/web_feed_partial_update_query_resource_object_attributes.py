@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.web_feed_partial_update_query_resource_object_attributes_content_type import (
     WebFeedPartialUpdateQueryResourceObjectAttributesContentType,
     check_web_feed_partial_update_query_resource_object_attributes_content_type,
@@ -21,7 +26,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class WebFeedPartialUpdateQueryResourceObjectAttributes(LazyModel):
+class WebFeedPartialUpdateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (None | str | Unset): The name of this web feed Example: Blog_posts.
@@ -83,62 +88,46 @@ class WebFeedPartialUpdateQueryResourceObjectAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_request_method(
-            src_value__: Any,
+        def _parse_request_method(
+            data: object,
         ) -> None | Unset | WebFeedPartialUpdateQueryResourceObjectAttributesRequestMethod:
-            def _parse_request_method(
-                data: object,
-            ) -> None | Unset | WebFeedPartialUpdateQueryResourceObjectAttributesRequestMethod:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    request_method_type_1 = (
-                        check_web_feed_partial_update_query_resource_object_attributes_request_method(data)
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                request_method_type_1 = check_web_feed_partial_update_query_resource_object_attributes_request_method(
+                    data
+                )
 
-                    return request_method_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return request_method_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            request_method = _parse_request_method(src_value__)
-
-            return request_method
-
-        def _decode_content_type(
-            src_value__: Any,
+        def _parse_content_type(
+            data: object,
         ) -> None | Unset | WebFeedPartialUpdateQueryResourceObjectAttributesContentType:
-            def _parse_content_type(
-                data: object,
-            ) -> None | Unset | WebFeedPartialUpdateQueryResourceObjectAttributesContentType:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    content_type_type_1 = check_web_feed_partial_update_query_resource_object_attributes_content_type(
-                        data
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                content_type_type_1 = check_web_feed_partial_update_query_resource_object_attributes_content_type(data)
 
-                    return content_type_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            content_type = _parse_content_type(src_value__)
-
-            return content_type
+                return content_type_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "request_method": ("request_method", _decode_request_method),
-                "content_type": ("content_type", _decode_content_type),
+                "request_method": ("request_method", _parse_request_method),
+                "content_type": ("content_type", _parse_content_type),
             },
             copied={
                 "name": "name",
@@ -153,19 +142,3 @@ class WebFeedPartialUpdateQueryResourceObjectAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

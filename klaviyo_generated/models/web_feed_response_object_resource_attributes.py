@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.web_feed_response_object_resource_attributes_content_type import (
     WebFeedResponseObjectResourceAttributesContentType,
     check_web_feed_response_object_resource_attributes_content_type,
@@ -27,7 +35,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class WebFeedResponseObjectResourceAttributes(LazyModel):
+class WebFeedResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (str): The name of this web feed Example: Blog_posts.
@@ -114,53 +122,28 @@ class WebFeedResponseObjectResourceAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_request_method(src_value__: Any) -> WebFeedResponseObjectResourceAttributesRequestMethod:
-            request_method = check_web_feed_response_object_resource_attributes_request_method(src_value__)
+        def _parse_status(data: object) -> None | Unset | WebFeedResponseObjectResourceAttributesStatus:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                status_type_1 = check_web_feed_response_object_resource_attributes_status(data)
 
-            return request_method
-
-        def _decode_content_type(src_value__: Any) -> WebFeedResponseObjectResourceAttributesContentType:
-            content_type = check_web_feed_response_object_resource_attributes_content_type(src_value__)
-
-            return content_type
-
-        def _decode_created(src_value__: Any) -> datetime.datetime:
-            created = parse_datetime(src_value__)
-
-            return created
-
-        def _decode_updated(src_value__: Any) -> datetime.datetime:
-            updated = parse_datetime(src_value__)
-
-            return updated
-
-        def _decode_status(src_value__: Any) -> None | Unset | WebFeedResponseObjectResourceAttributesStatus:
-            def _parse_status(data: object) -> None | Unset | WebFeedResponseObjectResourceAttributesStatus:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    status_type_1 = check_web_feed_response_object_resource_attributes_status(data)
-
-                    return status_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            status = _parse_status(src_value__)
-
-            return status
+                return status_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "request_method": ("request_method", _decode_request_method),
-                "content_type": ("content_type", _decode_content_type),
-                "created": ("created", _decode_created),
-                "updated": ("updated", _decode_updated),
-                "status": ("status", _decode_status),
+                "request_method": ("request_method", check_web_feed_response_object_resource_attributes_request_method),
+                "content_type": ("content_type", check_web_feed_response_object_resource_attributes_content_type),
+                "created": ("created", parse_datetime),
+                "updated": ("updated", parse_datetime),
+                "status": ("status", _parse_status),
             },
             copied={
                 "name": "name",
@@ -185,19 +168,3 @@ class WebFeedResponseObjectResourceAttributes(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.webhook_enum import WebhookEnum, check_webhook_enum
 from ..types import UNSET, Unset
 
@@ -22,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class WebhookPartialUpdateQueryResourceObject(LazyModel):
+class WebhookPartialUpdateQueryResourceObject(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (WebhookEnum):
@@ -89,31 +97,11 @@ class WebhookPartialUpdateQueryResourceObject(LazyModel):
             WebhookPartialUpdateQueryResourceObjectRelationships,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> WebhookEnum:
-            type_ = check_webhook_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> WebhookPartialUpdateQueryResourceObjectAttributes:
-            attributes = WebhookPartialUpdateQueryResourceObjectAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_relationships(src_value__: Any) -> WebhookPartialUpdateQueryResourceObjectRelationships | Unset:
-            _relationships = src_value__
-            relationships: WebhookPartialUpdateQueryResourceObjectRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = WebhookPartialUpdateQueryResourceObjectRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_webhook_enum),
+                "attributes": ("attributes", WebhookPartialUpdateQueryResourceObjectAttributes.from_dict),
+                "relationships": ("relationships", WebhookPartialUpdateQueryResourceObjectRelationships.from_dict),
             },
             copied={
                 "id": "id",
@@ -131,19 +119,3 @@ class WebhookPartialUpdateQueryResourceObject(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,7 +21,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class WhatsAppUnsubscriptionParameters(LazyModel):
+class WhatsAppUnsubscriptionParameters(LazyModel, AdditionalProperties):
     """
     Attributes:
         marketing (None | Unset | UnsubscriptionParameters): The parameters to unsubscribe from marketing on the
@@ -87,71 +92,56 @@ class WhatsAppUnsubscriptionParameters(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.unsubscription_parameters import UnsubscriptionParameters  # noqa: PLC0415
 
-        def _decode_marketing(src_value__: Any) -> None | Unset | UnsubscriptionParameters:
-            def _parse_marketing(data: object) -> None | Unset | UnsubscriptionParameters:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    marketing_type_1 = UnsubscriptionParameters.from_dict(data)
+        def _parse_marketing(data: object) -> None | Unset | UnsubscriptionParameters:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                marketing_type_1 = UnsubscriptionParameters.from_dict(data)
 
-                    return marketing_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return marketing_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            marketing = _parse_marketing(src_value__)
+        def _parse_transactional(data: object) -> None | Unset | UnsubscriptionParameters:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                transactional_type_1 = UnsubscriptionParameters.from_dict(data)
 
-            return marketing
+                return transactional_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_transactional(src_value__: Any) -> None | Unset | UnsubscriptionParameters:
-            def _parse_transactional(data: object) -> None | Unset | UnsubscriptionParameters:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    transactional_type_1 = UnsubscriptionParameters.from_dict(data)
+        def _parse_conversational(data: object) -> None | Unset | UnsubscriptionParameters:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                conversational_type_1 = UnsubscriptionParameters.from_dict(data)
 
-                    return transactional_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            transactional = _parse_transactional(src_value__)
-
-            return transactional
-
-        def _decode_conversational(src_value__: Any) -> None | Unset | UnsubscriptionParameters:
-            def _parse_conversational(data: object) -> None | Unset | UnsubscriptionParameters:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    conversational_type_1 = UnsubscriptionParameters.from_dict(data)
-
-                    return conversational_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            conversational = _parse_conversational(src_value__)
-
-            return conversational
+                return conversational_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "marketing": ("marketing", _decode_marketing),
-                "transactional": ("transactional", _decode_transactional),
-                "conversational": ("conversational", _decode_conversational),
+                "marketing": ("marketing", _parse_marketing),
+                "transactional": ("transactional", _parse_transactional),
+                "conversational": ("conversational", _parse_conversational),
             },
             copied={},
             known=(
@@ -162,19 +152,3 @@ class WhatsAppUnsubscriptionParameters(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class WhatsappConversationalChannel(LazyModel):
+class WhatsappConversationalChannel(LazyModel, AdditionalProperties):
     """
     Attributes:
         consent (str): The consent status for the channel. Example: SUBSCRIBED.
@@ -151,113 +159,88 @@ class WhatsappConversationalChannel(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.whatsapp_conversational_channel_metadata_type_0 import WhatsappConversationalChannelMetadataType0  # noqa: PLC0415
 
-        def _decode_consent_timestamp(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_consent_timestamp(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    consent_timestamp_type_0 = parse_datetime(data)
+        def _parse_consent_timestamp(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                consent_timestamp_type_0 = parse_datetime(data)
 
-                    return consent_timestamp_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return consent_timestamp_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            consent_timestamp = _parse_consent_timestamp(src_value__)
+        def _parse_last_updated(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                last_updated_type_0 = parse_datetime(data)
 
-            return consent_timestamp
+                return last_updated_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_last_updated(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_last_updated(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    last_updated_type_0 = parse_datetime(data)
+        def _parse_created_timestamp(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                created_timestamp_type_0 = parse_datetime(data)
 
-                    return last_updated_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return created_timestamp_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            last_updated = _parse_last_updated(src_value__)
+        def _parse_metadata(data: object) -> None | Unset | WhatsappConversationalChannelMetadataType0:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                metadata_type_0 = WhatsappConversationalChannelMetadataType0.from_dict(data)
 
-            return last_updated
+                return metadata_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-        def _decode_created_timestamp(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_created_timestamp(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    created_timestamp_type_0 = parse_datetime(data)
+        def _parse_valid_until(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                valid_until_type_0 = parse_datetime(data)
 
-                    return created_timestamp_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            created_timestamp = _parse_created_timestamp(src_value__)
-
-            return created_timestamp
-
-        def _decode_metadata(src_value__: Any) -> None | Unset | WhatsappConversationalChannelMetadataType0:
-            def _parse_metadata(data: object) -> None | Unset | WhatsappConversationalChannelMetadataType0:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    metadata_type_0 = WhatsappConversationalChannelMetadataType0.from_dict(data)
-
-                    return metadata_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            metadata = _parse_metadata(src_value__)
-
-            return metadata
-
-        def _decode_valid_until(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_valid_until(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    valid_until_type_0 = parse_datetime(data)
-
-                    return valid_until_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            valid_until = _parse_valid_until(src_value__)
-
-            return valid_until
+                return valid_until_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "consent_timestamp": ("consent_timestamp", _decode_consent_timestamp),
-                "last_updated": ("last_updated", _decode_last_updated),
-                "created_timestamp": ("created_timestamp", _decode_created_timestamp),
-                "metadata": ("metadata", _decode_metadata),
-                "valid_until": ("valid_until", _decode_valid_until),
+                "consent_timestamp": ("consent_timestamp", _parse_consent_timestamp),
+                "last_updated": ("last_updated", _parse_last_updated),
+                "created_timestamp": ("created_timestamp", _parse_created_timestamp),
+                "metadata": ("metadata", _parse_metadata),
+                "valid_until": ("valid_until", _parse_valid_until),
             },
             copied={
                 "consent": "consent",
@@ -280,19 +263,3 @@ class WhatsappConversationalChannel(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

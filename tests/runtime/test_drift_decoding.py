@@ -244,6 +244,37 @@ def test_timestamps_in_every_rfc_3339_spelling(text: str, instant: datetime.date
     assert attributes.completed_at == instant
 
 
+@pytest.mark.parametrize(
+    ("text", "instant"),
+    [
+        # The spellings of the pinned spec's date-time examples (270 with an offset, 16 with Z, 2 naive).
+        ("2022-11-08T00:00:00+00:00", datetime.datetime(2022, 11, 8, tzinfo=UTC)),
+        ("2022-11-08T00:00:00Z", datetime.datetime(2022, 11, 8, tzinfo=UTC)),
+        ("2022-11-08T00:00:00", datetime.datetime(2022, 11, 8)),
+        # Fractions of every length answers carry: fewer than 6 digits pad, more are cut to microseconds.
+        ("2022-11-08T10:20:30.1+00:00", datetime.datetime(2022, 11, 8, 10, 20, 30, 100000, tzinfo=UTC)),
+        ("2022-11-08T10:20:30.123Z", datetime.datetime(2022, 11, 8, 10, 20, 30, 123000, tzinfo=UTC)),
+        ("2022-11-08T10:20:30.123456+00:00", datetime.datetime(2022, 11, 8, 10, 20, 30, 123456, tzinfo=UTC)),
+        ("2022-11-08T10:20:30.123456789Z", datetime.datetime(2022, 11, 8, 10, 20, 30, 123456, tzinfo=UTC)),
+        (
+            "2022-11-08T10:20:30-04:00",
+            datetime.datetime(2022, 11, 8, 10, 20, 30, tzinfo=datetime.timezone(-datetime.timedelta(hours=4))),
+        ),
+        (
+            "2022-11-08T10:20:30+0530",
+            datetime.datetime(
+                2022, 11, 8, 10, 20, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=5, minutes=30))
+            ),
+        ),
+        ("2022-11-08", datetime.datetime(2022, 11, 8)),
+    ],
+)
+def test_the_spellings_klaviyo_sends_read_to_the_same_instant(text: str, instant: datetime.datetime) -> None:
+    parsed = parse_datetime(text)
+    assert parsed == instant
+    assert parsed.utcoffset() == instant.utcoffset()  # aware stays aware with its offset, naive stays naive
+
+
 @pytest.mark.parametrize("text", ["yesterday", "2026-01-02T03:04:61Z", "2026-01-02T03:60:00Z", "2026-13-01T00:00:00Z"])
 def test_what_is_no_timestamp_stays_refused(text: str) -> None:
     with pytest.raises(ValueError, match="not an ISO 8601 timestamp") as caught:

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.catalog_variant_enum import CatalogVariantEnum, check_catalog_variant_enum
 from ..types import UNSET, Unset
 
@@ -17,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CatalogVariantListResponseDataItem(LazyModel):
+class CatalogVariantListResponseDataItem(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (CatalogVariantEnum):
@@ -75,25 +83,10 @@ class CatalogVariantListResponseDataItem(LazyModel):
             CatalogVariantListResponseDataItemAttributes,  # noqa: PLC0415
         )
 
-        def _decode_type_(src_value__: Any) -> CatalogVariantEnum:
-            type_ = check_catalog_variant_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> CatalogVariantListResponseDataItemAttributes | Unset:
-            _attributes = src_value__
-            attributes: CatalogVariantListResponseDataItemAttributes | Unset
-            if isinstance(_attributes, Unset):
-                attributes = UNSET
-            else:
-                attributes = CatalogVariantListResponseDataItemAttributes.from_dict(_attributes)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_catalog_variant_enum),
+                "attributes": ("attributes", CatalogVariantListResponseDataItemAttributes.from_dict),
             },
             copied={
                 "id": "id",
@@ -109,19 +102,3 @@ class CatalogVariantListResponseDataItem(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

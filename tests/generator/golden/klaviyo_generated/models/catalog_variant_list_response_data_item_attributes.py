@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.catalog_variant_list_response_data_item_attributes_inventory_policy import (
     CatalogVariantListResponseDataItemAttributesInventoryPolicy,
     check_catalog_variant_list_response_data_item_attributes_inventory_policy,
@@ -17,7 +22,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class CatalogVariantListResponseDataItemAttributes(LazyModel):
+class CatalogVariantListResponseDataItemAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         sku (str | Unset):
@@ -59,23 +64,12 @@ class CatalogVariantListResponseDataItemAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_inventory_policy(
-            src_value__: Any,
-        ) -> CatalogVariantListResponseDataItemAttributesInventoryPolicy | Unset:
-            _inventory_policy = src_value__
-            inventory_policy: CatalogVariantListResponseDataItemAttributesInventoryPolicy | Unset
-            if isinstance(_inventory_policy, Unset):
-                inventory_policy = UNSET
-            else:
-                inventory_policy = check_catalog_variant_list_response_data_item_attributes_inventory_policy(
-                    _inventory_policy
-                )
-
-            return inventory_policy
-
         return LazyTable(
             fields={
-                "inventory_policy": ("inventory_policy", _decode_inventory_policy),
+                "inventory_policy": (
+                    "inventory_policy",
+                    check_catalog_variant_list_response_data_item_attributes_inventory_policy,
+                ),
             },
             copied={
                 "sku": "sku",
@@ -87,19 +81,3 @@ class CatalogVariantListResponseDataItemAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

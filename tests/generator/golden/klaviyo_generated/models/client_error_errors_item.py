@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ClientErrorErrorsItem(LazyModel):
+class ClientErrorErrorsItem(LazyModel, AdditionalProperties):
     """
     Attributes:
         id (str):
@@ -117,41 +125,11 @@ class ClientErrorErrorsItem(LazyModel):
         from ..models.client_error_errors_item_meta import ClientErrorErrorsItemMeta  # noqa: PLC0415
         from ..models.client_error_errors_item_source import ClientErrorErrorsItemSource  # noqa: PLC0415
 
-        def _decode_source(src_value__: Any) -> ClientErrorErrorsItemSource | Unset:
-            _source = src_value__
-            source: ClientErrorErrorsItemSource | Unset
-            if isinstance(_source, Unset):
-                source = UNSET
-            else:
-                source = ClientErrorErrorsItemSource.from_dict(_source)
-
-            return source
-
-        def _decode_links(src_value__: Any) -> ClientErrorErrorsItemLinks | Unset:
-            _links = src_value__
-            links: ClientErrorErrorsItemLinks | Unset
-            if isinstance(_links, Unset):
-                links = UNSET
-            else:
-                links = ClientErrorErrorsItemLinks.from_dict(_links)
-
-            return links
-
-        def _decode_meta(src_value__: Any) -> ClientErrorErrorsItemMeta | Unset:
-            _meta = src_value__
-            meta: ClientErrorErrorsItemMeta | Unset
-            if isinstance(_meta, Unset):
-                meta = UNSET
-            else:
-                meta = ClientErrorErrorsItemMeta.from_dict(_meta)
-
-            return meta
-
         return LazyTable(
             fields={
-                "source": ("source", _decode_source),
-                "links": ("links", _decode_links),
-                "meta": ("meta", _decode_meta),
+                "source": ("source", ClientErrorErrorsItemSource.from_dict),
+                "links": ("links", ClientErrorErrorsItemLinks.from_dict),
+                "meta": ("meta", ClientErrorErrorsItemMeta.from_dict),
             },
             copied={
                 "id": "id",
@@ -178,19 +156,3 @@ class ClientErrorErrorsItem(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

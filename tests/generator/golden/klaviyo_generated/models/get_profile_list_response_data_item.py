@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.profile_enum import ProfileEnum, check_profile_enum
 from ..types import UNSET, Unset
 
@@ -19,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class GetProfileListResponseDataItem(LazyModel):
+class GetProfileListResponseDataItem(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (ProfileEnum):
@@ -89,37 +97,12 @@ class GetProfileListResponseDataItem(LazyModel):
         from ..models.object_links import ObjectLinks  # noqa: PLC0415
         from ..models.profile_response_object_resource_relationships import ProfileResponseObjectResourceRelationships  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> ProfileEnum:
-            type_ = check_profile_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> GetProfileListResponseDataItemAttributes:
-            attributes = GetProfileListResponseDataItemAttributes.from_dict(src_value__)
-
-            return attributes
-
-        def _decode_links(src_value__: Any) -> ObjectLinks:
-            links = ObjectLinks.from_dict(src_value__)
-
-            return links
-
-        def _decode_relationships(src_value__: Any) -> ProfileResponseObjectResourceRelationships | Unset:
-            _relationships = src_value__
-            relationships: ProfileResponseObjectResourceRelationships | Unset
-            if isinstance(_relationships, Unset):
-                relationships = UNSET
-            else:
-                relationships = ProfileResponseObjectResourceRelationships.from_dict(_relationships)
-
-            return relationships
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
-                "links": ("links", _decode_links),
-                "relationships": ("relationships", _decode_relationships),
+                "type_": ("type", check_profile_enum),
+                "attributes": ("attributes", GetProfileListResponseDataItemAttributes.from_dict),
+                "links": ("links", ObjectLinks.from_dict),
+                "relationships": ("relationships", ProfileResponseObjectResourceRelationships.from_dict),
             },
             copied={
                 "id": "id",
@@ -139,19 +122,3 @@ class GetProfileListResponseDataItem(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

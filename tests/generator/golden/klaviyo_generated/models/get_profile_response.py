@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class GetProfileResponse(LazyModel):
+class GetProfileResponse(LazyModel, AdditionalProperties):
     """
     Attributes:
         data (GetProfileResponseData):
@@ -69,11 +76,6 @@ class GetProfileResponse(LazyModel):
         from ..models.get_profile_response_data import GetProfileResponseData  # noqa: PLC0415
         from ..models.list_response_object_resource import ListResponseObjectResource  # noqa: PLC0415
 
-        def _decode_data(src_value__: Any) -> GetProfileResponseData:
-            data = GetProfileResponseData.from_dict(src_value__)
-
-            return data
-
         def _decode_included(src_value__: Any) -> list[ListResponseObjectResource] | Unset:
             _included = src_value__
             included: list[ListResponseObjectResource] | Unset = UNSET
@@ -88,7 +90,7 @@ class GetProfileResponse(LazyModel):
 
         return LazyTable(
             fields={
-                "data": ("data", _decode_data),
+                "data": ("data", GetProfileResponseData.from_dict),
                 "included": ("included", _decode_included),
             },
             copied={},
@@ -99,19 +101,3 @@ class GetProfileResponse(LazyModel):
             required=("data",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

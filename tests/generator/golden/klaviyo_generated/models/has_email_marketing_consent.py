@@ -10,12 +10,19 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, MissingFieldError, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..types import UNSET, Unset, strict_enums
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class HasEmailMarketingConsent(LazyModel):
+class HasEmailMarketingConsent(LazyModel, AdditionalProperties):
     """
     Attributes:
         can_receive_marketing (Literal[True]):
@@ -75,16 +82,6 @@ class HasEmailMarketingConsent(LazyModel):
                 raise ValueError(f"can_receive_marketing must match const True, got '{can_receive_marketing}'")
             return can_receive_marketing
 
-        def _decode_consent_timestamp(src_value__: Any) -> datetime.datetime | Unset:
-            _consent_timestamp = src_value__
-            consent_timestamp: datetime.datetime | Unset
-            if isinstance(_consent_timestamp, Unset):
-                consent_timestamp = UNSET
-            else:
-                consent_timestamp = parse_datetime(_consent_timestamp)
-
-            return consent_timestamp
-
         def _decode_double_optin(src_value__: Any) -> Literal[True] | Unset:
             double_optin = cast(Literal[True] | Unset, src_value__)
             if double_optin != True and not isinstance(double_optin, Unset) and strict_enums():
@@ -94,7 +91,7 @@ class HasEmailMarketingConsent(LazyModel):
         return LazyTable(
             fields={
                 "can_receive_marketing": ("can_receive_marketing", _decode_can_receive_marketing),
-                "consent_timestamp": ("consent_timestamp", _decode_consent_timestamp),
+                "consent_timestamp": ("consent_timestamp", parse_datetime),
                 "double_optin": ("double_optin", _decode_double_optin),
             },
             copied={},
@@ -106,19 +103,3 @@ class HasEmailMarketingConsent(LazyModel):
             required=("can_receive_marketing",),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.list_response_object_resource_attributes_opt_in_process import (
     ListResponseObjectResourceAttributesOptInProcess,
     check_list_response_object_resource_attributes_opt_in_process,
@@ -17,7 +22,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ListResponseObjectResourceAttributes(LazyModel):
+class ListResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (str | Unset):
@@ -59,19 +64,9 @@ class ListResponseObjectResourceAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_opt_in_process(src_value__: Any) -> ListResponseObjectResourceAttributesOptInProcess | Unset:
-            _opt_in_process = src_value__
-            opt_in_process: ListResponseObjectResourceAttributesOptInProcess | Unset
-            if isinstance(_opt_in_process, Unset):
-                opt_in_process = UNSET
-            else:
-                opt_in_process = check_list_response_object_resource_attributes_opt_in_process(_opt_in_process)
-
-            return opt_in_process
-
         return LazyTable(
             fields={
-                "opt_in_process": ("opt_in_process", _decode_opt_in_process),
+                "opt_in_process": ("opt_in_process", check_list_response_object_resource_attributes_opt_in_process),
             },
             copied={
                 "name": "name",
@@ -83,19 +78,3 @@ class ListResponseObjectResourceAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,13 +8,18 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.location_timezone import LocationTimezone, check_location_timezone
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class Location(LazyModel):
+class Location(LazyModel, AdditionalProperties):
     """
     Attributes:
         timezone (LocationTimezone | None | Unset): Values whose Enum member names collide (GMT+0, GMT-0, GMT0).
@@ -56,29 +61,24 @@ class Location(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_timezone(src_value__: Any) -> LocationTimezone | None | Unset:
-            def _parse_timezone(data: object) -> LocationTimezone | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    timezone_type_1 = check_location_timezone(data)
+        def _parse_timezone(data: object) -> LocationTimezone | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                timezone_type_1 = check_location_timezone(data)
 
-                    return timezone_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            timezone = _parse_timezone(src_value__)
-
-            return timezone
+                return timezone_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "timezone": ("timezone", _decode_timezone),
+                "timezone": ("timezone", _parse_timezone),
             },
             copied={
                 "city": "city",
@@ -90,19 +90,3 @@ class Location(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

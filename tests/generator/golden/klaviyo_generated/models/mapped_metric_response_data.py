@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, MissingFieldError, copy_present, lazy_from_dict, partial_to_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    MissingFieldError,
+    copy_present,
+    lazy_from_dict,
+    partial_to_dict,
+)
 from ..models.mapped_metric_enum import MappedMetricEnum, check_mapped_metric_enum
 from ..types import UNSET, Unset
 
@@ -17,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MappedMetricResponseData(LazyModel):
+class MappedMetricResponseData(LazyModel, AdditionalProperties):
     """
     Attributes:
         type_ (MappedMetricEnum):
@@ -73,25 +81,10 @@ class MappedMetricResponseData(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.mapped_metric_response_data_attributes import MappedMetricResponseDataAttributes  # noqa: PLC0415
 
-        def _decode_type_(src_value__: Any) -> MappedMetricEnum:
-            type_ = check_mapped_metric_enum(src_value__)
-
-            return type_
-
-        def _decode_attributes(src_value__: Any) -> MappedMetricResponseDataAttributes | Unset:
-            _attributes = src_value__
-            attributes: MappedMetricResponseDataAttributes | Unset
-            if isinstance(_attributes, Unset):
-                attributes = UNSET
-            else:
-                attributes = MappedMetricResponseDataAttributes.from_dict(_attributes)
-
-            return attributes
-
         return LazyTable(
             fields={
-                "type_": ("type", _decode_type_),
-                "attributes": ("attributes", _decode_attributes),
+                "type_": ("type", check_mapped_metric_enum),
+                "attributes": ("attributes", MappedMetricResponseDataAttributes.from_dict),
             },
             copied={
                 "id": "id",
@@ -107,19 +100,3 @@ class MappedMetricResponseData(LazyModel):
             ),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,12 +10,17 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class MappedMetricResponseDataAttributes(LazyModel):
+class MappedMetricResponseDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         updated (datetime.datetime | Unset):
@@ -50,38 +55,12 @@ class MappedMetricResponseDataAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_updated(src_value__: Any) -> datetime.datetime | Unset:
-            _updated = src_value__
-            updated: datetime.datetime | Unset
-            if isinstance(_updated, Unset):
-                updated = UNSET
-            else:
-                updated = parse_datetime(_updated)
-
-            return updated
-
         return LazyTable(
             fields={
-                "updated": ("updated", _decode_updated),
+                "updated": ("updated", parse_datetime),
             },
             copied={},
             known=("updated",),
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes(LazyModel):
+class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         email (None | str | Unset):
@@ -133,53 +138,24 @@ class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes(LazyMo
             ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0,  # noqa: PLC0415
         )
 
-        def _decode_location(src_value__: Any) -> Location | Unset:
-            _location = src_value__
-            location: Location | Unset
-            if isinstance(_location, Unset):
-                location = UNSET
-            else:
-                location = Location.from_dict(_location)
-
-            return location
-
-        def _decode_properties(
-            src_value__: Any,
+        def _parse_properties(
+            data: object,
         ) -> None | ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0 | Unset:
-            def _parse_properties(
-                data: object,
-            ) -> None | ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    properties_type_0 = (
-                        ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0.from_dict(
-                            data
-                        )
-                    )
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                properties_type_0 = (
+                    ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributesPropertiesType0.from_dict(data)
+                )
 
-                    return properties_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            properties = _parse_properties(src_value__)
-
-            return properties
-
-        def _decode_created(src_value__: Any) -> datetime.datetime | Unset:
-            _created = src_value__
-            created: datetime.datetime | Unset
-            if isinstance(_created, Unset):
-                created = UNSET
-            else:
-                created = parse_datetime(_created)
-
-            return created
+                return properties_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         def _decode_tags(src_value__: Any) -> list[str] | Unset:
             tags = cast(list[str], src_value__)
@@ -188,9 +164,9 @@ class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes(LazyMo
 
         return LazyTable(
             fields={
-                "location": ("location", _decode_location),
-                "properties": ("properties", _decode_properties),
-                "created": ("created", _decode_created),
+                "location": ("location", Location.from_dict),
+                "properties": ("properties", _parse_properties),
+                "created": ("created", parse_datetime),
                 "tags": ("tags", _decode_tags),
             },
             copied={
@@ -212,19 +188,3 @@ class ProfileImportJobCreateQueryDataAttributesProfilesDataItemAttributes(LazyMo
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset, parse_union
 
 if TYPE_CHECKING:
@@ -26,7 +31,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class ProfileResponseObjectResourceAttributes(LazyModel):
+class ProfileResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         email (None | str | Unset):
@@ -153,111 +158,82 @@ class ProfileResponseObjectResourceAttributes(LazyModel):
             ProfileResponseObjectResourceAttributesPropertiesType0,  # noqa: PLC0415
         )
 
-        def _decode_location(src_value__: Any) -> Location | None | Unset:
-            def _parse_location(data: object) -> Location | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    location_type_1 = Location.from_dict(data)
-
-                    return location_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            location = _parse_location(src_value__)
-
-            return location
-
-        def _decode_email_consent(src_value__: Any) -> HasEmailMarketingConsent | NoEmailMarketingConsent | Unset:
-            def _parse_email_consent(data: object) -> HasEmailMarketingConsent | NoEmailMarketingConsent | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    email_consent_type_0 = HasEmailMarketingConsent.from_dict(data)
-
-                    return email_consent_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_location(data: object) -> Location | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                email_consent_type_1 = NoEmailMarketingConsent.from_dict(data)
+                location_type_1 = Location.from_dict(data)
 
-                return email_consent_type_1
+                return location_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
+        def _parse_email_consent(data: object) -> HasEmailMarketingConsent | NoEmailMarketingConsent | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                email_consent_type_0 = HasEmailMarketingConsent.from_dict(data)
+
+                return email_consent_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            email_consent_type_1 = NoEmailMarketingConsent.from_dict(data)
+
+            return email_consent_type_1
+
+        def _decode_email_consent(src_value__: Any) -> HasEmailMarketingConsent | NoEmailMarketingConsent | Unset:
             email_consent = parse_union(_parse_email_consent, src_value__)
 
             return email_consent
 
-        def _decode_created(src_value__: Any) -> datetime.datetime | None | Unset:
-            def _parse_created(data: object) -> datetime.datetime | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    created_type_0 = parse_datetime(data)
+        def _parse_created(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                created_type_0 = parse_datetime(data)
 
-                    return created_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
+                return created_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
-            created = _parse_created(src_value__)
+        def _parse_properties(data: object) -> None | ProfileResponseObjectResourceAttributesPropertiesType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_profile_response_object_resource_attributes_properties_type_0 = (
+                    ProfileResponseObjectResourceAttributesPropertiesType0.from_dict(data)
+                )
 
-            return created
-
-        def _decode_properties(
-            src_value__: Any,
-        ) -> None | ProfileResponseObjectResourceAttributesPropertiesType0 | Unset:
-            def _parse_properties(
-                data: object,
-            ) -> None | ProfileResponseObjectResourceAttributesPropertiesType0 | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_profile_response_object_resource_attributes_properties_type_0 = (
-                        ProfileResponseObjectResourceAttributesPropertiesType0.from_dict(data)
-                    )
-
-                    return componentsschemas_profile_response_object_resource_attributes_properties_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            properties = _parse_properties(src_value__)
-
-            return properties
-
-        def _decode_addresses(src_value__: Any) -> ProfileResponseObjectResourceAttributesAddresses | Unset:
-            _addresses = src_value__
-            addresses: ProfileResponseObjectResourceAttributesAddresses | Unset
-            if isinstance(_addresses, Unset):
-                addresses = UNSET
-            else:
-                addresses = ProfileResponseObjectResourceAttributesAddresses.from_dict(_addresses)
-
-            return addresses
+                return componentsschemas_profile_response_object_resource_attributes_properties_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "location": ("location", _decode_location),
+                "location": ("location", _parse_location),
                 "email_consent": ("email_consent", _decode_email_consent),
-                "created": ("created", _decode_created),
-                "properties": ("properties", _decode_properties),
-                "addresses": ("addresses", _decode_addresses),
+                "created": ("created", _parse_created),
+                "properties": ("properties", _parse_properties),
+                "addresses": ("addresses", ProfileResponseObjectResourceAttributesAddresses.from_dict),
             },
             copied={
                 "email": "email",
@@ -277,19 +253,3 @@ class ProfileResponseObjectResourceAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

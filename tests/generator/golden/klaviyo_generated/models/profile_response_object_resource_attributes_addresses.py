@@ -8,7 +8,11 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 
 if TYPE_CHECKING:
     from ..models.location import Location

@@ -8,7 +8,12 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..models.segment_response_object_resource_attributes_kind import (
     SegmentResponseObjectResourceAttributesKind,
     check_segment_response_object_resource_attributes_kind,
@@ -17,7 +22,7 @@ from ..types import UNSET, Unset
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class SegmentResponseObjectResourceAttributes(LazyModel):
+class SegmentResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:
         name (str | Unset):
@@ -60,19 +65,9 @@ class SegmentResponseObjectResourceAttributes(LazyModel):
     @staticmethod
     def _klaviyo_table_() -> LazyTable:
 
-        def _decode_kind(src_value__: Any) -> SegmentResponseObjectResourceAttributesKind | Unset:
-            _kind = src_value__
-            kind: SegmentResponseObjectResourceAttributesKind | Unset
-            if isinstance(_kind, Unset):
-                kind = UNSET
-            else:
-                kind = check_segment_response_object_resource_attributes_kind(_kind)
-
-            return kind
-
         return LazyTable(
             fields={
-                "kind": ("kind", _decode_kind),
+                "kind": ("kind", check_segment_response_object_resource_attributes_kind),
             },
             copied={
                 "name": "name",
@@ -84,19 +79,3 @@ class SegmentResponseObjectResourceAttributes(LazyModel):
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._lazy import LazyModel, LazyTable, lazy_from_dict
+from .._lazy import (
+    AdditionalProperties,
+    LazyModel,
+    LazyTable,
+    lazy_from_dict,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,7 +21,7 @@ if TYPE_CHECKING:
 
 
 @_attrs_define(slots=False, init=False, repr=False, eq=False)
-class Subscriptions(LazyModel):
+class Subscriptions(LazyModel, AdditionalProperties):
     """
     Attributes:
         email (EmailChannel | None | Unset):
@@ -56,48 +61,27 @@ class Subscriptions(LazyModel):
     def _klaviyo_table_() -> LazyTable:
         from ..models.email_channel import EmailChannel  # noqa: PLC0415
 
-        def _decode_email(src_value__: Any) -> EmailChannel | None | Unset:
-            def _parse_email(data: object) -> EmailChannel | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    email_type_1 = EmailChannel.from_dict(data)
+        def _parse_email(data: object) -> EmailChannel | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                email_type_1 = EmailChannel.from_dict(data)
 
-                    return email_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"{type(data).__name__} fits no variant")
-
-            email = _parse_email(src_value__)
-
-            return email
+                return email_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            raise TypeError(f"{type(data).__name__} fits no variant")
 
         return LazyTable(
             fields={
-                "email": ("email", _decode_email),
+                "email": ("email", _parse_email),
             },
             copied={},
             known=("email",),
             required=(),
             additional=None,
         )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
