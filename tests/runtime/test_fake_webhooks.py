@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -161,9 +162,11 @@ def test_what_cannot_be_delivered_is_an_input_error(arguments: dict[str, Any], m
     assert str(caught.value) == message
 
 
-def test_a_webhook_created_through_the_api_is_delivered_to_its_endpoint_with_its_secret() -> None:
+def test_a_webhook_created_through_the_api_is_delivered_to_its_endpoint_with_its_secret(pinned_spec_path: Path) -> None:
     clock = VirtualClock()
-    fake = FakeKlaviyo(clock=clock, validate_responses=True)  # its answers checked against the spec
+    fake = FakeKlaviyo(
+        clock=clock, spec=pinned_spec_path, validate_responses=True
+    )  # its answers checked against the spec
     with Klaviyo(api_key="pk_test", transport=fake.transport(), clock=clock, sleep=clock.sleep) as kv:
         created = kv.webhooks.create_webhook(
             body=WebhookCreateQuery.from_dict(
