@@ -5,7 +5,7 @@ checkout cannot shadow the installed package). The child times its own work with
 peak RSS from `resource.getrusage` and prints one JSON line. Each scenario runs once untimed first, so the
 bytecode caches (`__pycache__/*.pyc`) are written and the timed runs measure a cached cold start.
 
-    python benchmarks/import_time.py [--runs N] [--no-write]
+    python benchmarks/import_time.py [--runs N] [--no-write] [--only NAME ...]
 
 Prints a table and rewrites the `import_time` section of benchmarks/RESULTS.md (other content is kept).
 Targets are informational: the exit status is non-zero only when a child process fails.
@@ -558,8 +558,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=positive_int, default=7, help="timed runs per scenario (default 7)")
     parser.add_argument("--no-write", action="store_true", help=f"do not rewrite {RESULTS.name}")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NAME",
+        choices=[scenario.name for scenario in SCENARIOS],
+        help="measure only these scenarios (implies --no-write: a partial table must not replace the full one)",
+    )
     args = parser.parse_args(argv)
     runs: int = args.runs
+    if args.only:
+        args.no_write = True
 
     print(f"machine: {machine()}")
     print(f"warm-up: each scenario runs once untimed first (writes .pyc caches); then median of {runs} runs")
@@ -568,6 +577,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="import_time_") as cwd:
         scenarios = []
         for scenario in SCENARIOS:
+            if args.only and scenario.name not in args.only:
+                continue
             if scenario.requires is not None and importlib.util.find_spec(scenario.requires) is None:
                 print(f"  {scenario.name}: skipped ({scenario.requires} is not installed)")
                 notes.append(f"`{scenario.name}`: not measured, {scenario.requires} is not installed here.")

@@ -14,6 +14,8 @@ eagerly built model. Models are attrs classes with a ``__dict__`` (not slotted) 
 ``__getattr__`` fallback would have slowed every attribute read of every model (measured:
 ``to_dict`` of a profile took twice as long). The models keep their attrs behaviour (``==``,
 ``repr``, ``to_dict``, ``attrs.evolve``, pickling read through the same path and see decoded values).
+attrs itself runs on a model when it is first used rather than at import (``define_later``): importing
+every model was mostly attrs compiling code for classes a program never touches.
 
 One rule for answers that drift from the pinned revision (the API adds and omits members between
 revisions, and one missing member must not cost the whole call):
@@ -43,8 +45,11 @@ afterwards (``json.loads`` output, which is what the client passes, is never sha
 from __future__ import annotations
 
 import datetime
+import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+import attrs
 
 from ._exceptions import FieldDecodeError, MissingFieldError
 from ._unions import CHOOSING, STRICT_ENUMS
@@ -59,6 +64,7 @@ __all__ = [
     "complete_document",
     "copy_present",
     "decode_first_level",
+    "define_later",
     "lazy_from_dict",
     "partial_to_dict",
 ]
@@ -108,7 +114,9 @@ def _table(cls: type[LazyModel]) -> LazyTable:
     if table is None:
         # Built on first use, not at import: the decoders import the nested models' modules. Only an
         # instance made by from_dict can lack a field, and from_dict builds the table first, so the
-        # descriptors are in place before any such instance exists.
+        # descriptors are in place before any such instance exists. attrs goes first: it deletes the
+        # class attributes named after fields, which the descriptors below are.
+        _make_attrs_class(cls)
         table = cls._klaviyo_table_()
         for name, (key, decode) in table.fields.items():
             setattr(cls, name, _LazyField(cls.__name__, name, key, decode, required=key in table.required))
@@ -207,6 +215,65 @@ class _Missing:
 _MISSING: Final = _Missing()
 
 
+# Classes made by ``define_later`` that attrs has not processed yet, with their ``attrs.define`` options.
+_PENDING: dict[type, dict[str, Any]] = {}
+_ATTRS_LOCK: Final = threading.RLock()
+
+if TYPE_CHECKING:
+    # Type checkers (and mypy's attrs plugin) see the models as the attrs classes they become.
+    from attrs import define as define_later
+else:
+
+    def define_later(**options: Any) -> Callable[[type], type]:
+        """``attrs.define(**options)``, applied to the class on first use instead of at import.
+
+        attrs compiles an ``__attrs_init__`` and builds an attribute tuple class for every class it
+        defines: for the thousands of generated models that was over a third of importing all of them
+        (and a few MB), for classes a program mostly never decodes or introspects. The class is
+        registered here; LazyModel's ``_AttrsLater`` descriptors run attrs on the first read of any name
+        attrs adds (``attrs.fields``, ``attrs.has``, ``attrs.evolve``, ``match``), and ``from_dict``
+        runs it before its first decode.
+        """
+
+        def register(cls: type) -> type:
+            _PENDING[cls] = options
+            return cls
+
+        return register
+
+
+def _make_attrs_class(cls: type) -> None:
+    """Run attrs on ``cls`` and its bases that ``define_later`` registered, once each (thread-safe)."""
+    for klass in cls.__mro__:
+        if klass in _PENDING:
+            with _ATTRS_LOCK:
+                options = _PENDING.get(klass)
+                if options is not None:
+                    # Deleted only once attrs is done, so a thread arriving meanwhile waits on the lock.
+                    attrs.define(**options)(klass)
+                    del _PENDING[klass]
+
+
+class _AttrsLater:
+    """A name attrs adds to a class (``__attrs_attrs__``, ``__match_args__``, ...), standing in until a
+    ``define_later`` class meets attrs: the first read runs attrs, whose value then shadows this one."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        cls = owner if owner is not None else type(instance)
+        _make_attrs_class(cls)
+        for klass in cls.__mro__:
+            if self.name in klass.__dict__:
+                if klass.__dict__[self.name] is self:
+                    break  # not an attrs class (LazyModel itself), or attrs does not add this name
+                return getattr(cls if instance is None else instance, self.name)
+        raise AttributeError(f"type object {cls.__name__!r} has no attribute {self.name!r}")
+
+
 class LazyModel:
     """Base of every generated model: fields left out by ``from_dict`` decode on their first read.
 
@@ -223,6 +290,13 @@ class LazyModel:
     # field: ==, repr, to_dict and attrs.evolve ignore it; a pickle keeps it. Underscored so no
     # spec member named ``request_id`` can ever collide with it.
     _request_id: str | None = None
+
+    if not TYPE_CHECKING:
+        # What attrs adds to each model, made on first use (see define_later).
+        __attrs_attrs__ = _AttrsLater("__attrs_attrs__")
+        __attrs_init__ = _AttrsLater("__attrs_init__")
+        __attrs_props__ = _AttrsLater("__attrs_props__")
+        __match_args__ = _AttrsLater("__match_args__")
 
     def __repr__(self) -> str:
         cls = type(self)

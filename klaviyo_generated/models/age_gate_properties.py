@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal, Self, cast
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import (
     AdditionalProperties,
     LazyModel,
     LazyTable,
+    define_later,
     lazy_from_dict,
 )
 from ..models.age_gate_properties_display_device_item import (
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ..models.error_messages import ErrorMessages
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class AgeGateProperties(LazyModel, AdditionalProperties):
     """
     Attributes:

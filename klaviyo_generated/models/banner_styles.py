@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import (
     AdditionalProperties,
     LazyModel,
     LazyTable,
+    define_later,
     lazy_from_dict,
 )
 from ..models.banner_styles_desktop_position import BannerStylesDesktopPosition, check_banner_styles_desktop_position
@@ -19,7 +19,7 @@ from ..models.banner_styles_mobile_position import BannerStylesMobilePosition, c
 from ..types import UNSET, Unset
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class BannerStyles(LazyModel, AdditionalProperties):
     """
     Attributes:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, cast
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import (
     AdditionalProperties,
     LazyModel,
     LazyTable,
+    define_later,
     lazy_from_dict,
 )
 from ..models.catalog_variant_update_query_resource_object_attributes_inventory_policy import (
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     )
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class CatalogVariantUpdateQueryResourceObjectAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:

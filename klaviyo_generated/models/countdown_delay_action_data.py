@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import (
     AdditionalProperties,
     LazyModel,
     LazyTable,
+    define_later,
     lazy_from_dict,
 )
 from ..models.countdown_delay_action_data_delay_until_weekdays_type_0_item import (
@@ -29,7 +29,7 @@ from ..models.countdown_delay_action_data_unit import (
 from ..types import UNSET, Unset
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class CountdownDelayActionData(LazyModel, AdditionalProperties):
     """
     Attributes:

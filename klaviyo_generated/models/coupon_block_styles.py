@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import (
     AdditionalProperties,
     LazyModel,
     LazyTable,
+    define_later,
     lazy_from_dict,
 )
 from ..models.coupon_block_styles_border_style import (
@@ -23,7 +23,7 @@ from ..models.coupon_block_styles_text_align import CouponBlockStylesTextAlign, 
 from ..types import UNSET, Unset
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class CouponBlockStyles(LazyModel, AdditionalProperties):
     """
     Attributes:

@@ -6,7 +6,6 @@ import datetime
 from collections.abc import Mapping
 from typing import Any, Self
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
@@ -15,6 +14,7 @@ from .._lazy import (
     LazyModel,
     LazyTable,
     MissingFieldError,
+    define_later,
     lazy_from_dict,
     partial_to_dict,
 )
@@ -24,7 +24,7 @@ from ..models.email_marketing_suppression_reason import (
 )
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class EmailMarketingSuppression(LazyModel, AdditionalProperties):
     """
     Attributes:

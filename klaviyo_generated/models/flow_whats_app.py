@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import (
     AdditionalProperties,
     LazyModel,
     LazyTable,
+    define_later,
     lazy_from_dict,
 )
 from ..types import UNSET, Unset
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..models.flow_whats_app_additional_filters_type_0 import FlowWhatsAppAdditionalFiltersType0
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class FlowWhatsApp(LazyModel, AdditionalProperties):
     """
     Attributes:

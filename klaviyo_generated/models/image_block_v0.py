@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import (
@@ -14,6 +13,7 @@ from .._lazy import (
     LazyTable,
     MissingFieldError,
     copy_present,
+    define_later,
     lazy_from_dict,
     partial_to_dict,
 )
@@ -21,7 +21,7 @@ from ..models.image_block_v0_content_type import ImageBlockV0ContentType, check_
 from ..models.image_block_v0_type import ImageBlockV0Type, check_image_block_v0_type
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class ImageBlockV0(LazyModel, AdditionalProperties):
     """
     Attributes:

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from io import BytesIO
 from typing import Any, Self
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import types
@@ -15,13 +14,14 @@ from .._lazy import (
     LazyModel,
     LazyTable,
     MissingFieldError,
+    define_later,
     lazy_from_dict,
     partial_to_dict,
 )
 from ..types import UNSET, File, Unset
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class ImageUploadQuery(LazyModel, AdditionalProperties):
     """
     Attributes:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import (
@@ -14,6 +13,7 @@ from .._lazy import (
     LazyTable,
     MissingFieldError,
     copy_present,
+    define_later,
     lazy_from_dict,
     partial_to_dict,
 )
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     )
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class ImportErrorResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import (
@@ -13,6 +12,7 @@ from .._lazy import (
     LazyModel,
     LazyTable,
     MissingFieldError,
+    define_later,
     lazy_from_dict,
     partial_to_dict,
 )
@@ -23,7 +23,7 @@ from ..models.is_set_existence_filter_operator import (
 from ..models.is_set_existence_filter_type import IsSetExistenceFilterType, check_is_set_existence_filter_type
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class IsSetExistenceFilter(LazyModel, AdditionalProperties):
     """
     Attributes:

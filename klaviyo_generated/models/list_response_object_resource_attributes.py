@@ -6,7 +6,6 @@ import datetime
 from collections.abc import Mapping
 from typing import Any, Self
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
@@ -14,6 +13,7 @@ from .._lazy import (
     AdditionalProperties,
     LazyModel,
     LazyTable,
+    define_later,
     lazy_from_dict,
 )
 from ..models.list_response_object_resource_attributes_opt_in_process import (
@@ -23,7 +23,7 @@ from ..models.list_response_object_resource_attributes_opt_in_process import (
 from ..types import UNSET, Unset
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class ListResponseObjectResourceAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import (
     AdditionalProperties,
     LazyModel,
     LazyTable,
+    define_later,
     lazy_from_dict,
 )
 from ..models.location_properties_allow_list_type_0_item_type_0 import (
@@ -33,7 +33,7 @@ from ..models.location_properties_deny_list_type_0_item_type_1 import (
 from ..types import UNSET, Unset, parse_union
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class LocationProperties(LazyModel, AdditionalProperties):
     """
     Attributes:

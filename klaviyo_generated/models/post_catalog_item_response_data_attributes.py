@@ -6,7 +6,6 @@ import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, cast
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
@@ -14,6 +13,7 @@ from .._lazy import (
     AdditionalProperties,
     LazyModel,
     LazyTable,
+    define_later,
     lazy_from_dict,
 )
 from ..types import UNSET, Unset
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     )
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class PostCatalogItemResponseDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:

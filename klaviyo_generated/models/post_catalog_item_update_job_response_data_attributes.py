@@ -6,7 +6,6 @@ import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
@@ -16,6 +15,7 @@ from .._lazy import (
     LazyTable,
     MissingFieldError,
     copy_present,
+    define_later,
     lazy_from_dict,
     partial_to_dict,
 )
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ..models.api_job_error_payload import APIJobErrorPayload
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class PostCatalogItemUpdateJobResponseDataAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import (
@@ -14,13 +13,14 @@ from .._lazy import (
     LazyTable,
     MissingFieldError,
     copy_present,
+    define_later,
     lazy_from_dict,
     partial_to_dict,
 )
 from ..models.tag_enum import TagEnum, check_tag_enum
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class PostFlowV2ResponseDataRelationshipsTagsDataItem(LazyModel, AdditionalProperties):
     """
     Attributes:

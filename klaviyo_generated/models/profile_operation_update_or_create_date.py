@@ -6,7 +6,6 @@ import datetime
 from collections.abc import Mapping
 from typing import Any, Self
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import (
@@ -15,6 +14,7 @@ from .._lazy import (
     LazyTable,
     MissingFieldError,
     copy_present,
+    define_later,
     lazy_from_dict,
     partial_to_dict,
 )
@@ -33,7 +33,7 @@ from ..models.profile_operation_update_or_create_date_property_value_type_1 impo
 from ..types import parse_union
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class ProfileOperationUpdateOrCreateDate(LazyModel, AdditionalProperties):
     """
     Attributes:

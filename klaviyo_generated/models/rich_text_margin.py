@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import (
     AdditionalProperties,
     LazyModel,
     LazyTable,
+    define_later,
     lazy_from_dict,
 )
 from ..models.rich_text_margin_left import RichTextMarginLeft, check_rich_text_margin_left
@@ -20,7 +20,7 @@ from ..models.rich_text_margin_top import RichTextMarginTop, check_rich_text_mar
 from ..types import UNSET, Unset
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class RichTextMargin(LazyModel, AdditionalProperties):
     """
     Attributes:

@@ -6,7 +6,6 @@ import datetime
 from collections.abc import Mapping
 from typing import Any, Self
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import (
@@ -14,13 +13,14 @@ from .._lazy import (
     LazyModel,
     LazyTable,
     MissingFieldError,
+    define_later,
     lazy_from_dict,
     partial_to_dict,
 )
 from ..models.smart_send_time_strategy_method import SmartSendTimeStrategyMethod, check_smart_send_time_strategy_method
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class SmartSendTimeStrategy(LazyModel, AdditionalProperties):
     """
     Attributes:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import (
     AdditionalProperties,
     LazyModel,
     LazyTable,
+    define_later,
     lazy_from_dict,
 )
 from ..models.sms_disclosure_link_text_style_font_family_type_0 import (
@@ -25,7 +25,7 @@ from ..models.sms_disclosure_link_text_style_font_weight import (
 from ..types import UNSET, Unset, parse_union
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class SMSDisclosureLinkTextStyle(LazyModel, AdditionalProperties):
     """
     Attributes:

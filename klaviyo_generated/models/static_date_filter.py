@@ -6,7 +6,6 @@ import datetime
 from collections.abc import Mapping
 from typing import Any, Self
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetimes import parse_datetime
@@ -15,6 +14,7 @@ from .._lazy import (
     LazyModel,
     LazyTable,
     MissingFieldError,
+    define_later,
     lazy_from_dict,
     partial_to_dict,
 )
@@ -22,7 +22,7 @@ from ..models.static_date_filter_operator import StaticDateFilterOperator, check
 from ..models.static_date_filter_type import StaticDateFilterType, check_static_date_filter_type
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class StaticDateFilter(LazyModel, AdditionalProperties):
     """
     Attributes:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import (
     AdditionalProperties,
     LazyModel,
     LazyTable,
+    define_later,
     lazy_from_dict,
 )
 from ..models.catalog_variant_list_response_data_item_attributes_inventory_policy import (
@@ -21,7 +21,7 @@ from ..models.catalog_variant_list_response_data_item_attributes_inventory_polic
 from ..types import UNSET, Unset
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class CatalogVariantListResponseDataItemAttributes(LazyModel, AdditionalProperties):
     """
     Attributes:

@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import (
     AdditionalProperties,
     LazyModel,
     LazyTable,
+    define_later,
     lazy_from_dict,
 )
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class ClientErrorErrorsItemMeta(LazyModel, AdditionalProperties):
     """More about the error, e.g. `duplicate_profile_id` on a 409 from create_profile."""
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import (
@@ -13,6 +12,7 @@ from .._lazy import (
     LazyModel,
     LazyTable,
     MissingFieldError,
+    define_later,
     lazy_from_dict,
     partial_to_dict,
 )
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..models.profile_import_job_create_query_data import ProfileImportJobCreateQueryData
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class ProfileImportJobCreateQuery(LazyModel, AdditionalProperties):
     """
     Attributes:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self
 
-from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lazy import (
     LazyModel,
     LazyTable,
+    define_later,
     lazy_from_dict,
 )
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ..models.location import Location
 
 
-@_attrs_define(slots=False, init=False, repr=False, eq=False)
+@define_later(slots=False, init=False, repr=False, eq=False)
 class ProfileResponseObjectResourceAttributesAddresses(LazyModel):
     """Named addresses: typed additional properties."""
 
