@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import httpx
 
 from ._auth import ApiKeyAuth, ConfigurationError
 from ._exceptions import ArgumentTypeError, InvalidArgumentError
-from ._oauth import OAuth
 from ._operation import OperationSpec
 from ._ratelimit import Limiter, RateLimiter, RateLimits, coerce_limiter
 from ._retry import RetryPolicy
@@ -36,6 +35,9 @@ from ._settings import (
     choose_auth,
     retry_policy,
 )
+
+if TYPE_CHECKING:
+    from ._oauth import OAuth
 
 __all__ = ["add_extras", "derive_limiter", "derive_settings"]
 

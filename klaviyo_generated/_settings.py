@@ -11,14 +11,16 @@ import math
 import os
 import re
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
 import httpx
 
 from ._auth import ApiKeyAuth, ConfigurationError, PublicKeyOnlyAuth, check_api_key
-from ._oauth import OAuth
 from ._retry import RetryPolicy, coerce_policy
+
+if TYPE_CHECKING:
+    from ._oauth import OAuth
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -46,6 +48,8 @@ def choose_auth(api_key: str | None, oauth: OAuth | None, company_id: str | None
     if api_key is not None and oauth is not None:
         raise ConfigurationError("pass either api_key= or oauth=, not both")
     if oauth is not None:
+        from ._oauth import OAuth  # here: a client with an API key (the cold start) never loads it
+
         if not isinstance(oauth, OAuth):
             raise ConfigurationError(f"oauth must be a klaviyo_generated.OAuth, got {type(oauth).__name__}")
         return oauth
