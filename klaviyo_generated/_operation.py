@@ -22,7 +22,7 @@ Nothing here imports the HTTP stack or a model: endpoint modules import this at 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import attrs
@@ -30,7 +30,15 @@ import attrs
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["OPERATION_EXTENSION", "BodyLimits", "JobOperations", "Operation", "OperationSpec", "operation_name"]
+__all__ = [
+    "OPERATION_EXTENSION",
+    "BodyLimits",
+    "JobOperations",
+    "Operation",
+    "OperationSpec",
+    "OperationTable",
+    "operation_name",
+]
 
 # The request extension carrying the operation's ``OperationSpec`` (the rate limiter's bucket key is its name).
 OPERATION_EXTENSION: Final = "klaviyo_operation"
@@ -110,3 +118,34 @@ def operation_name(extensions: Mapping[str, Any]) -> str | None:
     if isinstance(operation, OperationSpec):
         return operation.name
     return operation if isinstance(operation, str) else None
+
+
+class OperationTable(Mapping[str, OperationSpec]):
+    """A read-only table of operations by name, loaded by ``load`` on first read.
+
+    The clients' ``operations`` (the generated ``OPERATIONS``: 345 specs built at import) is only read
+    by a raw ``request()``, so building a client does not load it.
+    """
+
+    __slots__ = ("_load", "_table")
+
+    def __init__(self, load: Callable[[], Mapping[str, OperationSpec]]) -> None:
+        self._load = load
+        self._table: Mapping[str, OperationSpec] | None = None
+
+    def _loaded(self) -> Mapping[str, OperationSpec]:
+        if self._table is None:
+            self._table = self._load()
+        return self._table
+
+    def __getitem__(self, name: str) -> OperationSpec:
+        return self._loaded()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+    def __repr__(self) -> str:
+        return f"OperationTable({len(self)} operations)"
