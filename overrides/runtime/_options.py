@@ -48,8 +48,9 @@ _OWN_HEADERS: Final = {
     "content-length": "httpx computes it from the body",
     "host": "the host is base_url's",
 }
-_TOKEN: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 field-name
-_VALUE: Final = re.compile(r"[\t\x20-\x7e\x80-\xff]*")  # no line breaks or other control characters
+# Pattern sources, compiled (and cached by `re`) on first use: the cold start needs none of them.
+_TOKEN: Final = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"  # RFC 9110 field-name
+_VALUE: Final = r"[\t\x20-\x7e\x80-\xff]*"  # no line breaks or other control characters
 CURSOR: Final = "page[cursor]"
 
 
@@ -84,7 +85,7 @@ def add_extras(
         headers = dict(kwargs.get("headers") or {})
         present = {name.lower() for name in headers}
         for name, value in _items(extra_headers, "extra_headers", where):
-            if not isinstance(name, str) or not _TOKEN.fullmatch(name):
+            if not isinstance(name, str) or not re.fullmatch(_TOKEN, name):
                 raise InvalidArgumentError(f"{where}: extra_headers names must be header names, got {name!r}")
             reason = _OWN_HEADERS.get(name.lower())
             if reason is not None:
@@ -94,7 +95,7 @@ def add_extras(
                     f"{where}: extra_headers cannot set {name!r}: the request already carries it"
                 )
             text = _text(value, f"extra_headers[{name!r}]", where)
-            if not _VALUE.fullmatch(text):
+            if not re.fullmatch(_VALUE, text):
                 raise InvalidArgumentError(f"{where}: extra_headers[{name!r}] must not contain line breaks")
             headers[name] = text
             present.add(name.lower())
