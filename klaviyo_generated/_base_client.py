@@ -38,7 +38,7 @@ from ._exceptions import (
     status_error,
 )
 from ._observe import Hook, check_hook, configure_from_env
-from ._operation import OPERATION_EXTENSION, Operation, OperationSpec
+from ._operation import OPERATION_EXTENSION, OperationSpec
 from ._options import add_extras, derive_limiter, derive_settings
 from ._ratelimit import Limiter, RateLimits, coerce_limiter
 from ._request_body import encode_body
@@ -70,6 +70,7 @@ from ._transports.retry import ATTEMPTS_EXTENSION, DECODE_ERROR_EXTENSION, RETRY
 from ._unset import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ._binding import Operation  # built by endpoint modules, which the cold start does not load
     from ._oauth import OAuth  # loaded by OAuth users only: not on the cold start
 
 __all__ = ["AsyncAPIClient", "SyncAPIClient"]

@@ -8,10 +8,12 @@ Two layers, so that the cheap part stays cheap:
   ``_operations.py`` holds one named constant per operation and the ``OPERATIONS`` dict of them,
   which the rate limiter and ``kv.request()``'s route matching read without importing any endpoint
   module or model.
-* ``Operation[T]``: the spec bound to the generated code that talks to it: the request builder,
-  the response parser (returning ``T``), the body model, the ``x-klaviyo-filters`` and, for a job
-  submission, the operations around its job. Each endpoint module defines its ``OPERATION``;
-  resources pass it to the client's ``_call``, which returns what its parser returns.
+* ``Operation[T]`` (in ``_binding``, which only endpoint modules and the code calling them load, so
+  that building a client does not build its class): the spec bound to the generated code that talks
+  to it: the request builder, the response parser (returning ``T``), the body model, the
+  ``x-klaviyo-filters`` and, for a job submission, the operations around its job. Each endpoint
+  module defines its ``OPERATION``; resources pass it to the client's ``_call``, which returns what
+  its parser returns.
 
 Every request the client sends carries its ``OperationSpec`` in
 ``request.extensions[OPERATION_EXTENSION]``: the limiter, the retry layer, authentication and the
@@ -23,18 +25,13 @@ Nothing here imports the HTTP stack or a model: endpoint modules import this at 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
+from typing import Any, Final
 
 import attrs
-
-if TYPE_CHECKING:
-    import httpx
 
 __all__ = [
     "OPERATION_EXTENSION",
     "BodyLimits",
-    "JobOperations",
-    "Operation",
     "OperationSpec",
     "OperationTable",
     "operation_name",
@@ -42,8 +39,6 @@ __all__ = [
 
 # The request extension carrying the operation's ``OperationSpec`` (the rate limiter's bucket key is its name).
 OPERATION_EXTENSION: Final = "klaviyo_operation"
-
-T = TypeVar("T")
 
 
 @attrs.frozen(slots=True)
@@ -71,41 +66,6 @@ class OperationSpec:
     limits: BodyLimits | None = None
     # A job submission with nothing to poll: its 202 is an ``Accepted`` receipt.
     accepted: bool = False
-
-
-@attrs.frozen(slots=True)
-class JobOperations:
-    """The operations around a submitted job, and the JSON:API type its cancel body names."""
-
-    status: Operation[Any]
-    cancel: Operation[Any] | None = None
-    errors: Operation[Any] | None = None
-    result: Operation[Any] | None = None
-    # The `data.type` of the cancel operation's body (`campaign-send-job`), as the spec declares it.
-    resource_type: str | None = None
-
-
-@attrs.frozen(slots=True)
-class Operation(Generic[T]):
-    """One operation, bound to its generated request builder and response parser."""
-
-    spec: OperationSpec
-    # The endpoint's keyword arguments -> httpx request arguments (method, url, params, headers, json, ...).
-    build: Callable[..., dict[str, Any]]
-    # A 2xx response -> the documented result; an undocumented status raises ``errors.UnexpectedStatus``.
-    parse: Callable[[httpx.Response], T]
-    # The model of the request body, when the operation takes one (plain dicts are converted to it).
-    body: type[Any] | None = None
-    # `x-klaviyo-filters`: field -> {"operators": {kind: [...]}, "value": {...}}; empty without a filter.
-    filters: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
-    job: JobOperations | None = None
-
-    @property
-    def name(self) -> str:
-        return self.spec.name
-
-    def __repr__(self) -> str:
-        return f"Operation({self.spec.name!r}, {self.spec.method} {self.spec.path})"
 
 
 def operation_name(extensions: Mapping[str, Any]) -> str | None:

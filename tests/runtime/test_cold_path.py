@@ -31,6 +31,7 @@ def test_a_sync_client_and_its_first_namespace_load_no_asyncio() -> None:
 # each is a module (or, for attrs-defining ones, a few class builds) the cold start used to pay for.
 DEFERRED = (
     "klaviyo_generated._operations",  # 345 OperationSpecs: a raw request()'s route table
+    "klaviyo_generated._binding",  # Operation/JobOperations (attrs classes): endpoint modules only
     "klaviyo_generated._oauth",  # oauth= only
     "klaviyo_generated._lazy",  # parsing a response (the model it parses loads it)
     "klaviyo_generated._unions",
