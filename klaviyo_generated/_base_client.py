@@ -24,7 +24,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
-from typing import Any, ClassVar, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
 
 import httpx
 
@@ -37,10 +37,8 @@ from ._exceptions import (
     ResponseDecodeError,
     status_error,
 )
-from ._lazy import LazyModel, decode_first_level
-from ._oauth import OAuth
 from ._observe import Hook, check_hook, configure_from_env
-from ._operation import OPERATION_EXTENSION, Operation, OperationSpec
+from ._operation import OPERATION_EXTENSION, OperationSpec
 from ._options import add_extras, derive_limiter, derive_settings
 from ._ratelimit import Limiter, RateLimits, coerce_limiter
 from ._request_body import encode_body
@@ -70,6 +68,10 @@ from ._transports import (
 )
 from ._transports.retry import ATTEMPTS_EXTENSION, DECODE_ERROR_EXTENSION, RETRY_EXTENSION
 from ._unset import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ._binding import Operation  # built by endpoint modules, which the cold start does not load
+    from ._oauth import OAuth  # loaded by OAuth users only: not on the cold start
 
 __all__ = ["AsyncAPIClient", "SyncAPIClient"]
 
@@ -362,6 +364,9 @@ class _BaseClient:
     @staticmethod
     def _parsed(operation: Operation[Any], response: httpx.Response, raw: bool) -> Any:
         """A 2xx answer parsed by the operation's own parser (an ``APIResponse`` of it in raw mode)."""
+        # Here, not at the top: `Klaviyo(...)` does not need it, and the model just parsed has loaded it.
+        from ._lazy import LazyModel, decode_first_level
+
         _undecodable(response)
         try:
             parsed = operation.parse(response)

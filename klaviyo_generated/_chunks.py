@@ -18,9 +18,9 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from ._arguments import check_body
+from ._binding import Operation
 from ._exceptions import ChunkFailedError, KlaviyoError
 from ._jobs import AsyncJob, Job, JobLimitError, Progress
-from ._operation import Operation
 from ._request_body import encode_json
 
 __all__ = ["AsyncJobGroup", "ChunkFailedError", "ChunkOutcome", "JobGroup", "split_body"]

@@ -12,12 +12,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ._base_client import AsyncAPIClient, SyncAPIClient
-from ._operations import OPERATIONS
+from ._operation import OperationTable
 from ._response import APIResponse, to_async_raw_response, to_raw_response
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Coroutine
+    from collections.abc import Callable, Coroutine, Mapping
 
+    from ._operation import OperationSpec
     from ._workflows import AsyncWorkflows, Workflows
     from .resources.accounts import (
         Accounts,
@@ -159,6 +160,16 @@ if TYPE_CHECKING:
     )
 
 
+def _load_operations() -> Mapping[str, OperationSpec]:
+    from ._operations import OPERATIONS
+
+    return OPERATIONS
+
+
+# What a raw `kv.request()` is matched against, loaded by the first one: `Klaviyo(...)` needs none of it.
+_OPERATIONS = OperationTable(_load_operations)
+
+
 def _renamed(old: str, new: str) -> None:
     """Warn, from the caller's line, that the namespace ``old`` is now ``new``."""
     warnings.warn(
@@ -200,7 +211,7 @@ class Klaviyo(SyncAPIClient):
     """
 
     pinned_revision = "2026-07-15"
-    operations = OPERATIONS
+    operations = _OPERATIONS
 
     @cached_property
     def accounts(self) -> Accounts:
@@ -513,7 +524,7 @@ class AsyncKlaviyo(AsyncAPIClient):
     """The Klaviyo API, revision 2026-07-15, for asyncio: `Klaviyo`'s arguments, every method awaited."""
 
     pinned_revision = "2026-07-15"
-    operations = OPERATIONS
+    operations = _OPERATIONS
 
     @cached_property
     def accounts(self) -> AsyncAccounts:

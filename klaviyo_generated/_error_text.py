@@ -42,15 +42,16 @@ __all__ = [
 REQUEST_ID_HEADERS = ("x-request-id", "x-klaviyo-request-id")
 
 EXCERPT = 200  # longest piece of server-provided text put into a message
-_SENSITIVE_HEADER = re.compile(r"auth|cookie|token|secret|passw|api[-_]?key|session", re.IGNORECASE)
+# Pattern sources, compiled (and cached by `re`) on first use: the cold start needs none of them.
+_SENSITIVE_HEADER = r"(?i)auth|cookie|token|secret|passw|api[-_]?key|session"
 # A code exchange's single-use code and PKCE verifier: credentials whose names say nothing of it.
 _ONE_TIME_FIELDS = frozenset({"code", "code_verifier"})
-_AUTH_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")
+_AUTH_SCHEME = r"[A-Za-z][A-Za-z0-9._-]*"
 # A Klaviyo private key echoed anywhere in text we did not write ourselves.
-_PRIVATE_KEY = re.compile(r"\bpk_[A-Za-z0-9]{8,}")
-_WHITESPACE = re.compile(r"[\s\x00-\x1f\x7f]+")
-_URL_USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
-_STATUS = re.compile(r"[0-9]{3}")  # an HTTP status sent as a string
+_PRIVATE_KEY = r"\bpk_[A-Za-z0-9]{8,}"
+_WHITESPACE = r"[\s\x00-\x1f\x7f]+"
+_URL_USERINFO = r"(?<=://)[^/@\s]+@"
+_STATUS = r"[0-9]{3}"  # an HTTP status sent as a string
 # Real error members nest two or three levels; a hostile body may nest hundreds, more than pickle
 # (about 500 on Python 3.11) or a recursive scrub can walk. Deeper members are kept as JSON text.
 _MAX_NESTING = 32
@@ -67,12 +68,12 @@ def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     Authorization-, cookie-, token-, secret- and api-key-like headers are masked; an auth scheme is
     kept so the copy still says which kind of credential was sent (``Klaviyo-API-Key ***``).
     """
-    return {name: _mask(value) if _SENSITIVE_HEADER.search(name) else value for name, value in headers.items()}
+    return {name: _mask(value) if re.search(_SENSITIVE_HEADER, name) else value for name, value in headers.items()}
 
 
 def _mask(value: str) -> str:
     scheme, space, credential = value.partition(" ")
-    if space and credential.strip() and _AUTH_SCHEME.fullmatch(scheme):
+    if space and credential.strip() and re.fullmatch(_AUTH_SCHEME, scheme):
         return f"{scheme} ***"
     return "***"
 
@@ -83,7 +84,7 @@ def secrets_of(request: httpx.Request | None) -> tuple[str, ...]:
         return ()
     found = set()
     for name, value in request.headers.multi_items():
-        if _SENSITIVE_HEADER.search(name):
+        if re.search(_SENSITIVE_HEADER, name):
             found.add(value.strip())
             found.add(value.partition(" ")[2].strip())
     # An OAuth token request carries its refresh token (or client secret) in a form body.
@@ -93,7 +94,7 @@ def secrets_of(request: httpx.Request | None) -> tuple[str, ...]:
         except RuntimeError:  # httpx.RequestNotRead: a streamed body we cannot look into
             fields = []
         found.update(
-            value.strip() for name, value in fields if _SENSITIVE_HEADER.search(name) or name in _ONE_TIME_FIELDS
+            value.strip() for name, value in fields if re.search(_SENSITIVE_HEADER, name) or name in _ONE_TIME_FIELDS
         )
     # Very short values would mangle unrelated text and are no secret worth the name.
     return tuple(sorted((s for s in found if len(s) >= 4), key=len, reverse=True))
@@ -102,12 +103,12 @@ def secrets_of(request: httpx.Request | None) -> tuple[str, ...]:
 def scrub(text: str, secrets: tuple[str, ...]) -> str:
     for secret in secrets:
         text = text.replace(secret, "***")
-    return _PRIVATE_KEY.sub("pk_***", text)
+    return re.sub(_PRIVATE_KEY, "pk_***", text)
 
 
 def clean(text: str, secrets: tuple[str, ...], limit: int = EXCERPT) -> str:
     """Server text made fit for a one-line message: scrubbed *before* truncation, so no key is cut in half."""
-    text = _WHITESPACE.sub(" ", scrub(text, secrets)).strip()
+    text = re.sub(_WHITESPACE, " ", scrub(text, secrets)).strip()
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
@@ -127,14 +128,14 @@ def too_deep(value: object) -> bool:
 def status_of(value: object) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and _STATUS.fullmatch(value.strip()):
+    if isinstance(value, str) and re.fullmatch(_STATUS, value.strip()):
         return int(value)
     return None
 
 
 def without_userinfo(text: str) -> str:
     """``text`` with the ``user:password@`` of any URL in it masked (a proxy URL may carry one)."""
-    return _URL_USERINFO.sub("***@", text)
+    return re.sub(_URL_USERINFO, "***@", text)
 
 
 def body_text(response: httpx.Response) -> str | None:

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import attrs
 
+from ._binding import JobOperations, Operation
 from ._exceptions import ConfigurationError, JobFailedError, JobLimitError, JobTimeoutError, KlaviyoError
 from ._jsonapi import attribute
-from ._operation import JobOperations, Operation
 from ._response import Accepted
 
 if TYPE_CHECKING:

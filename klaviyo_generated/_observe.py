@@ -65,7 +65,8 @@ _OFF: Final = frozenset({"", "off"})
 _FORMAT: Final = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 # A path segment that may be a person: an email address, or a phone number in E.164 (+15551234567).
-_PERSONAL = re.compile(r"[^/]*@[^/]*|\+[0-9][0-9 ()./-]*")
+# Compiled (and cached by `re`) on first use: the cold start does not need it.
+_PERSONAL: Final = r"[^/]*@[^/]*|\+[0-9][0-9 ()./-]*"
 
 
 @attrs.frozen(kw_only=True)
@@ -114,7 +115,7 @@ def check_hook(hook: object, name: str, *, asynchronous: bool) -> Hook | None:
 def redacted_path(request: httpx.Request, operation: OperationSpec | None) -> str:
     if operation is not None:
         return operation.path
-    return clean(_PERSONAL.sub("***", request.url.path), ())
+    return clean(re.sub(_PERSONAL, "***", request.url.path), ())
 
 
 def log_path(request: httpx.Request) -> str:
@@ -169,7 +170,7 @@ def _log(request: httpx.Request, event: RequestEvent) -> None:
     if request.url.query and _LOG.isEnabledFor(logging.DEBUG):
         # The parameters' names only, never their values: a filter carries emails.
         line += " query_keys=%s"
-        args.append(",".join(sorted({_PERSONAL.sub("***", key) for key, _ in request.url.params.multi_items()})))
+        args.append(",".join(sorted({re.sub(_PERSONAL, "***", key) for key, _ in request.url.params.multi_items()})))
     _LOG.info(line, *args, extra={"klaviyo_request": event})
 
 

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import httpx
 
 from ._auth import ApiKeyAuth, ConfigurationError
 from ._exceptions import ArgumentTypeError, InvalidArgumentError
-from ._oauth import OAuth
 from ._operation import OperationSpec
 from ._ratelimit import Limiter, RateLimiter, RateLimits, coerce_limiter
 from ._retry import RetryPolicy
@@ -37,6 +36,9 @@ from ._settings import (
     retry_policy,
 )
 
+if TYPE_CHECKING:
+    from ._oauth import OAuth
+
 __all__ = ["add_extras", "derive_limiter", "derive_settings"]
 
 # Headers an extra may not set, and why: the client writes each of them from a setting or the body.
@@ -47,8 +49,9 @@ _OWN_HEADERS: Final = {
     "content-length": "httpx computes it from the body",
     "host": "the host is base_url's",
 }
-_TOKEN: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 field-name
-_VALUE: Final = re.compile(r"[\t\x20-\x7e\x80-\xff]*")  # no line breaks or other control characters
+# Pattern sources, compiled (and cached by `re`) on first use: the cold start needs none of them.
+_TOKEN: Final = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"  # RFC 9110 field-name
+_VALUE: Final = r"[\t\x20-\x7e\x80-\xff]*"  # no line breaks or other control characters
 CURSOR: Final = "page[cursor]"
 
 
@@ -83,7 +86,7 @@ def add_extras(
         headers = dict(kwargs.get("headers") or {})
         present = {name.lower() for name in headers}
         for name, value in _items(extra_headers, "extra_headers", where):
-            if not isinstance(name, str) or not _TOKEN.fullmatch(name):
+            if not isinstance(name, str) or not re.fullmatch(_TOKEN, name):
                 raise InvalidArgumentError(f"{where}: extra_headers names must be header names, got {name!r}")
             reason = _OWN_HEADERS.get(name.lower())
             if reason is not None:
@@ -93,7 +96,7 @@ def add_extras(
                     f"{where}: extra_headers cannot set {name!r}: the request already carries it"
                 )
             text = _text(value, f"extra_headers[{name!r}]", where)
-            if not _VALUE.fullmatch(text):
+            if not re.fullmatch(_VALUE, text):
                 raise InvalidArgumentError(f"{where}: extra_headers[{name!r}] must not contain line breaks")
             headers[name] = text
             present.add(name.lower())

@@ -37,7 +37,6 @@ import attrs
 
 from ._exceptions import RateLimitWaitExceeded, RateLimitWaitExceededError
 from ._operation import OPERATION_EXTENSION, OperationSpec
-from ._operations import OPERATIONS
 from ._retry_after import leading_number
 
 __all__ = [
@@ -86,6 +85,9 @@ def declared_rate_limits(
     elif isinstance(operation, OperationSpec):
         return operation.rate_limits
     else:
+        # Here, not at the top: the table's 345 specs are not needed to build a client.
+        from ._operations import OPERATIONS
+
         entry = OPERATIONS.get(name)
     return () if entry is None else entry.rate_limits
 

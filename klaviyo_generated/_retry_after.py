@@ -14,11 +14,12 @@ from email.utils import parsedate_to_datetime
 
 __all__ = ["leading_number", "parse_retry_after", "requested_wait"]
 
-_DELTA_SECONDS = re.compile(r"\d+(?:\.\d+)?")  # decimals tolerated; signs and exponents are not HTTP
+# Pattern sources, compiled (and cached by `re`) on first use: the cold start needs none of them.
+_DELTA_SECONDS = r"\d+(?:\.\d+)?"  # decimals tolerated; signs and exponents are not HTTP
 
 # The first list member's value: the rate-limit headers draft allows "10" as well as
 # "10, 10;w=1, 150;w=60" (a value followed by policies); parameters after ";" are ignored.
-_LEADING_NUMBER = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:[;,].*)?", re.DOTALL)
+_LEADING_NUMBER = r"(?s)\s*(\d+(?:\.\d+)?)\s*(?:[;,].*)?"
 
 
 def _http_date(value: str) -> float | None:
@@ -41,7 +42,7 @@ def parse_retry_after(
     """
     if value is None or not (value := value.strip()):
         return None
-    if _DELTA_SECONDS.fullmatch(value):
+    if re.fullmatch(_DELTA_SECONDS, value):
         seconds = float(value)
         return seconds if math.isfinite(seconds) else None
     target = _http_date(value)
@@ -55,7 +56,7 @@ def leading_number(value: str | None) -> float | None:
     """The number a rate-limit header starts with (``"10"``, ``"10, 10;w=1"``), or ``None``."""
     if value is None:
         return None
-    match = _LEADING_NUMBER.fullmatch(value)
+    match = re.fullmatch(_LEADING_NUMBER, value)
     if match is None:
         return None
     number = float(match.group(1))

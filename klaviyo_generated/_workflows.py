@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal, Protocol, overload
 
+from ._binding import Operation
 from ._chunks import split_body
 from ._inputs import (
     InputError,
@@ -38,7 +39,6 @@ from ._inputs import (
     subscription_body,
     subscription_profiles,
 )
-from ._operation import Operation
 from ._workflow_lists import async_ids_by_email, ids_by_email, list_inputs, membership_requests
 from .filters import Filter, equals
 

@@ -31,7 +31,7 @@ from ._exceptions import FilterError
 from ._unset import Unset
 
 if TYPE_CHECKING:
-    from ._operation import Operation
+    from ._binding import Operation
 
 __all__ = [
     "Filter",

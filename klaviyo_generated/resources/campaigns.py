@@ -11,20 +11,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._jobs import AsyncJob, Job, job_id_of
-from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
-from ..filters import render_filter
-from ..types import UNSET, Unset
+from .._unset import UNSET
 
-# Annotations only: importing this namespace loads no model until a method parses a response.
+# Annotations only: importing this namespace loads no model until a method parses a response, and
+# no pager, job or filter code until a method that needs it runs (``kv.<tag>`` is on the cold start).
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
+    from .._jobs import AsyncJob, Job
+    from .._pagination import AsyncPager, Pager
     from .._retry import RetryPolicy
+    from .._unset import Unset
     from ..filters import Filter
     from ..models.assign_template_to_campaign_message_fields_campaign_message_item import (
         AssignTemplateToCampaignMessageFieldsCampaignMessageItem,
@@ -1071,6 +1072,7 @@ class Campaigns:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.campaigns import get_campaigns as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1993,7 +1995,9 @@ class Campaigns:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.campaigns import get_campaigns as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2040,6 +2044,7 @@ class Campaigns:
 
         Arguments, rate limits, scopes and errors as in `kv.campaigns.refresh_campaign_recipient_estimation`.
         """
+        from .._jobs import Job, job_id_of
         from ..api.campaigns import refresh_campaign_recipient_estimation as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2062,6 +2067,7 @@ class Campaigns:
         self, job_id: str
     ) -> Job[GetCampaignRecipientEstimationJobResponse]:
         """The handle of a `refresh_campaign_recipient_estimation` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import Job
         from ..api.campaigns import refresh_campaign_recipient_estimation as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -2082,6 +2088,7 @@ class Campaigns:
 
         Arguments, rate limits, scopes and errors as in `kv.campaigns.send_campaign`.
         """
+        from .._jobs import Job, job_id_of
         from ..api.campaigns import send_campaign as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -2102,6 +2109,7 @@ class Campaigns:
 
     def attach_send_campaign(self, job_id: str) -> Job[GetCampaignSendJobResponse]:
         """The handle of a `send_campaign` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import Job
         from ..api.campaigns import send_campaign as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -3001,6 +3009,7 @@ class AsyncCampaigns:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.campaigns import get_campaigns as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -3923,7 +3932,9 @@ class AsyncCampaigns:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.campaigns import get_campaigns as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -3970,6 +3981,7 @@ class AsyncCampaigns:
 
         Arguments, rate limits, scopes and errors as in `kv.campaigns.refresh_campaign_recipient_estimation`.
         """
+        from .._jobs import AsyncJob, job_id_of
         from ..api.campaigns import refresh_campaign_recipient_estimation as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3992,6 +4004,7 @@ class AsyncCampaigns:
         self, job_id: str
     ) -> AsyncJob[GetCampaignRecipientEstimationJobResponse]:
         """The handle of a `refresh_campaign_recipient_estimation` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import AsyncJob
         from ..api.campaigns import refresh_campaign_recipient_estimation as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
@@ -4012,6 +4025,7 @@ class AsyncCampaigns:
 
         Arguments, rate limits, scopes and errors as in `kv.campaigns.send_campaign`.
         """
+        from .._jobs import AsyncJob, job_id_of
         from ..api.campaigns import send_campaign as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -4032,6 +4046,7 @@ class AsyncCampaigns:
 
     def attach_send_campaign(self, job_id: str) -> AsyncJob[GetCampaignSendJobResponse]:
         """The handle of a `send_campaign` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import AsyncJob
         from ..api.campaigns import send_campaign as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)

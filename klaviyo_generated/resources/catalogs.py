@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._jobs import AsyncJob, Job, job_id_of
-from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
-from ..filters import render_filter
-from ..types import UNSET, Unset
+from .._unset import UNSET
 
-# Annotations only: importing this namespace loads no model until a method parses a response.
+# Annotations only: importing this namespace loads no model until a method parses a response, and
+# no pager, job or filter code until a method that needs it runs (``kv.<tag>`` is on the cold start).
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -25,7 +23,10 @@ if TYPE_CHECKING:
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._chunks import AsyncJobGroup, JobGroup
+    from .._jobs import AsyncJob, Job
+    from .._pagination import AsyncPager, Pager
     from .._retry import RetryPolicy
+    from .._unset import Unset
     from ..filters import Filter
     from ..models.bulk_create_catalog_categories_fields_catalog_category_bulk_create_job_item import (
         BulkCreateCatalogCategoriesFieldsCatalogCategoryBulkCreateJobItem,
@@ -1752,6 +1753,7 @@ class Catalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_bulk_create_catalog_items_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1905,6 +1907,7 @@ class Catalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_bulk_create_categories_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2058,6 +2061,7 @@ class Catalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_bulk_create_variants_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2201,6 +2205,7 @@ class Catalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_bulk_delete_catalog_items_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2344,6 +2349,7 @@ class Catalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_bulk_delete_categories_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2487,6 +2493,7 @@ class Catalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_bulk_delete_variants_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2640,6 +2647,7 @@ class Catalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_bulk_update_catalog_items_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2793,6 +2801,7 @@ class Catalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_bulk_update_categories_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2946,6 +2955,7 @@ class Catalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_bulk_update_variants_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -3031,6 +3041,7 @@ class Catalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_catalog_categories as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -3266,6 +3277,7 @@ class Catalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_catalog_items as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -3422,6 +3434,7 @@ class Catalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_catalog_variants as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -3511,6 +3524,7 @@ class Catalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_categories_for_catalog_item as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -3594,6 +3608,7 @@ class Catalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_category_ids_for_catalog_item as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -3676,6 +3691,7 @@ class Catalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_item_ids_for_catalog_category as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -3771,6 +3787,7 @@ class Catalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_items_for_catalog_category as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -3860,6 +3877,7 @@ class Catalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_variant_ids_for_catalog_item as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -3949,6 +3967,7 @@ class Catalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_variants_for_catalog_item as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -4471,7 +4490,9 @@ class Catalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.catalogs import get_bulk_create_catalog_items_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -4520,7 +4541,9 @@ class Catalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.catalogs import get_bulk_create_categories_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -4569,7 +4592,9 @@ class Catalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.catalogs import get_bulk_create_variants_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -4616,7 +4641,9 @@ class Catalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.catalogs import get_bulk_delete_catalog_items_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -4663,7 +4690,9 @@ class Catalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.catalogs import get_bulk_delete_categories_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -4710,7 +4739,9 @@ class Catalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.catalogs import get_bulk_delete_variants_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -4757,7 +4788,9 @@ class Catalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.catalogs import get_bulk_update_catalog_items_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -4806,7 +4839,9 @@ class Catalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.catalogs import get_bulk_update_categories_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -4855,7 +4890,9 @@ class Catalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.catalogs import get_bulk_update_variants_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -4903,7 +4940,9 @@ class Catalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.catalogs import get_catalog_categories as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -4955,7 +4994,9 @@ class Catalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.catalogs import get_catalog_items as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -5007,7 +5048,9 @@ class Catalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.catalogs import get_catalog_variants as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -5058,7 +5101,9 @@ class Catalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.catalogs import get_categories_for_catalog_item as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -5112,7 +5157,9 @@ class Catalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.catalogs import get_category_ids_for_catalog_item as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -5165,7 +5212,9 @@ class Catalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.catalogs import get_item_ids_for_catalog_category as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -5218,7 +5267,9 @@ class Catalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.catalogs import get_items_for_catalog_category as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -5274,7 +5325,9 @@ class Catalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.catalogs import get_variant_ids_for_catalog_item as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -5325,7 +5378,9 @@ class Catalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.catalogs import get_variants_for_catalog_item as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -5369,6 +5424,7 @@ class Catalogs:
         Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_create_catalog_categories`. The body is
         checked against the documented limits (100 items and 5 MB per request) first.
         """
+        from .._jobs import Job, job_id_of
         from ..api.catalogs import bulk_create_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -5442,6 +5498,7 @@ class Catalogs:
         self, job_id: str
     ) -> Job[GetCatalogCategoryCreateJobResponseCompoundDocument]:
         """The handle of a `bulk_create_catalog_categories` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import Job
         from ..api.catalogs import bulk_create_catalog_categories as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -5464,6 +5521,7 @@ class Catalogs:
         Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_create_catalog_items`. The body is checked
         against the documented limits (100 items and 5 MB per request) first.
         """
+        from .._jobs import Job, job_id_of
         from ..api.catalogs import bulk_create_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -5534,6 +5592,7 @@ class Catalogs:
 
     def attach_bulk_create_catalog_items(self, job_id: str) -> Job[GetCatalogItemCreateJobResponseCompoundDocument]:
         """The handle of a `bulk_create_catalog_items` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import Job
         from ..api.catalogs import bulk_create_catalog_items as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -5556,6 +5615,7 @@ class Catalogs:
         Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_create_catalog_variants`. The body is checked
         against the documented limits (100 items and 5 MB per request) first.
         """
+        from .._jobs import Job, job_id_of
         from ..api.catalogs import bulk_create_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -5628,6 +5688,7 @@ class Catalogs:
         self, job_id: str
     ) -> Job[GetCatalogVariantCreateJobResponseCompoundDocument]:
         """The handle of a `bulk_create_catalog_variants` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import Job
         from ..api.catalogs import bulk_create_catalog_variants as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -5650,6 +5711,7 @@ class Catalogs:
         Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_delete_catalog_categories`. The body is
         checked against the documented limits (100 items and 5 MB per request) first.
         """
+        from .._jobs import Job, job_id_of
         from ..api.catalogs import bulk_delete_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -5721,6 +5783,7 @@ class Catalogs:
 
     def attach_bulk_delete_catalog_categories(self, job_id: str) -> Job[GetCatalogCategoryDeleteJobResponse]:
         """The handle of a `bulk_delete_catalog_categories` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import Job
         from ..api.catalogs import bulk_delete_catalog_categories as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -5743,6 +5806,7 @@ class Catalogs:
         Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_delete_catalog_items`. The body is checked
         against the documented limits (100 items and 5 MB per request) first.
         """
+        from .._jobs import Job, job_id_of
         from ..api.catalogs import bulk_delete_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -5813,6 +5877,7 @@ class Catalogs:
 
     def attach_bulk_delete_catalog_items(self, job_id: str) -> Job[GetCatalogItemDeleteJobResponse]:
         """The handle of a `bulk_delete_catalog_items` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import Job
         from ..api.catalogs import bulk_delete_catalog_items as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -5835,6 +5900,7 @@ class Catalogs:
         Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_delete_catalog_variants`. The body is checked
         against the documented limits (100 items and 5 MB per request) first.
         """
+        from .._jobs import Job, job_id_of
         from ..api.catalogs import bulk_delete_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -5905,6 +5971,7 @@ class Catalogs:
 
     def attach_bulk_delete_catalog_variants(self, job_id: str) -> Job[GetCatalogVariantDeleteJobResponse]:
         """The handle of a `bulk_delete_catalog_variants` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import Job
         from ..api.catalogs import bulk_delete_catalog_variants as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -5927,6 +5994,7 @@ class Catalogs:
         Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_update_catalog_categories`. The body is
         checked against the documented limits (100 items and 5 MB per request) first.
         """
+        from .._jobs import Job, job_id_of
         from ..api.catalogs import bulk_update_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -6000,6 +6068,7 @@ class Catalogs:
         self, job_id: str
     ) -> Job[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
         """The handle of a `bulk_update_catalog_categories` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import Job
         from ..api.catalogs import bulk_update_catalog_categories as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -6022,6 +6091,7 @@ class Catalogs:
         Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_update_catalog_items`. The body is checked
         against the documented limits (100 items and 5 MB per request) first.
         """
+        from .._jobs import Job, job_id_of
         from ..api.catalogs import bulk_update_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -6092,6 +6162,7 @@ class Catalogs:
 
     def attach_bulk_update_catalog_items(self, job_id: str) -> Job[GetCatalogItemUpdateJobResponseCompoundDocument]:
         """The handle of a `bulk_update_catalog_items` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import Job
         from ..api.catalogs import bulk_update_catalog_items as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -6114,6 +6185,7 @@ class Catalogs:
         Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_update_catalog_variants`. The body is checked
         against the documented limits (100 items and 5 MB per request) first.
         """
+        from .._jobs import Job, job_id_of
         from ..api.catalogs import bulk_update_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -6186,6 +6258,7 @@ class Catalogs:
         self, job_id: str
     ) -> Job[GetCatalogVariantUpdateJobResponseCompoundDocument]:
         """The handle of a `bulk_update_catalog_variants` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import Job
         from ..api.catalogs import bulk_update_catalog_variants as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -7565,6 +7638,7 @@ class AsyncCatalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_bulk_create_catalog_items_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -7718,6 +7792,7 @@ class AsyncCatalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_bulk_create_categories_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -7871,6 +7946,7 @@ class AsyncCatalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_bulk_create_variants_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -8014,6 +8090,7 @@ class AsyncCatalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_bulk_delete_catalog_items_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -8157,6 +8234,7 @@ class AsyncCatalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_bulk_delete_categories_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -8300,6 +8378,7 @@ class AsyncCatalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_bulk_delete_variants_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -8453,6 +8532,7 @@ class AsyncCatalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_bulk_update_catalog_items_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -8606,6 +8686,7 @@ class AsyncCatalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_bulk_update_categories_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -8759,6 +8840,7 @@ class AsyncCatalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_bulk_update_variants_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -8844,6 +8926,7 @@ class AsyncCatalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_catalog_categories as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -9079,6 +9162,7 @@ class AsyncCatalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_catalog_items as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -9235,6 +9319,7 @@ class AsyncCatalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_catalog_variants as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -9324,6 +9409,7 @@ class AsyncCatalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_categories_for_catalog_item as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -9407,6 +9493,7 @@ class AsyncCatalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_category_ids_for_catalog_item as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -9489,6 +9576,7 @@ class AsyncCatalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_item_ids_for_catalog_category as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -9584,6 +9672,7 @@ class AsyncCatalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_items_for_catalog_category as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -9673,6 +9762,7 @@ class AsyncCatalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_variant_ids_for_catalog_item as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -9762,6 +9852,7 @@ class AsyncCatalogs:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.catalogs import get_variants_for_catalog_item as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -10286,7 +10377,9 @@ class AsyncCatalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.catalogs import get_bulk_create_catalog_items_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -10335,7 +10428,9 @@ class AsyncCatalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.catalogs import get_bulk_create_categories_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -10384,7 +10479,9 @@ class AsyncCatalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.catalogs import get_bulk_create_variants_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -10431,7 +10528,9 @@ class AsyncCatalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.catalogs import get_bulk_delete_catalog_items_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -10478,7 +10577,9 @@ class AsyncCatalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.catalogs import get_bulk_delete_categories_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -10525,7 +10626,9 @@ class AsyncCatalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.catalogs import get_bulk_delete_variants_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -10574,7 +10677,9 @@ class AsyncCatalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.catalogs import get_bulk_update_catalog_items_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -10623,7 +10728,9 @@ class AsyncCatalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.catalogs import get_bulk_update_categories_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -10672,7 +10779,9 @@ class AsyncCatalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.catalogs import get_bulk_update_variants_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -10720,7 +10829,9 @@ class AsyncCatalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.catalogs import get_catalog_categories as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -10772,7 +10883,9 @@ class AsyncCatalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.catalogs import get_catalog_items as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -10824,7 +10937,9 @@ class AsyncCatalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.catalogs import get_catalog_variants as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -10875,7 +10990,9 @@ class AsyncCatalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.catalogs import get_categories_for_catalog_item as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -10929,7 +11046,9 @@ class AsyncCatalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.catalogs import get_category_ids_for_catalog_item as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -10982,7 +11101,9 @@ class AsyncCatalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.catalogs import get_item_ids_for_catalog_category as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -11035,7 +11156,9 @@ class AsyncCatalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.catalogs import get_items_for_catalog_category as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -11091,7 +11214,9 @@ class AsyncCatalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.catalogs import get_variant_ids_for_catalog_item as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -11142,7 +11267,9 @@ class AsyncCatalogs:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.catalogs import get_variants_for_catalog_item as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -11186,6 +11313,7 @@ class AsyncCatalogs:
         Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_create_catalog_categories`. The body is
         checked against the documented limits (100 items and 5 MB per request) first.
         """
+        from .._jobs import AsyncJob, job_id_of
         from ..api.catalogs import bulk_create_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -11262,6 +11390,7 @@ class AsyncCatalogs:
         self, job_id: str
     ) -> AsyncJob[GetCatalogCategoryCreateJobResponseCompoundDocument]:
         """The handle of a `bulk_create_catalog_categories` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import AsyncJob
         from ..api.catalogs import bulk_create_catalog_categories as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
@@ -11284,6 +11413,7 @@ class AsyncCatalogs:
         Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_create_catalog_items`. The body is checked
         against the documented limits (100 items and 5 MB per request) first.
         """
+        from .._jobs import AsyncJob, job_id_of
         from ..api.catalogs import bulk_create_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -11360,6 +11490,7 @@ class AsyncCatalogs:
         self, job_id: str
     ) -> AsyncJob[GetCatalogItemCreateJobResponseCompoundDocument]:
         """The handle of a `bulk_create_catalog_items` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import AsyncJob
         from ..api.catalogs import bulk_create_catalog_items as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
@@ -11382,6 +11513,7 @@ class AsyncCatalogs:
         Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_create_catalog_variants`. The body is checked
         against the documented limits (100 items and 5 MB per request) first.
         """
+        from .._jobs import AsyncJob, job_id_of
         from ..api.catalogs import bulk_create_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -11458,6 +11590,7 @@ class AsyncCatalogs:
         self, job_id: str
     ) -> AsyncJob[GetCatalogVariantCreateJobResponseCompoundDocument]:
         """The handle of a `bulk_create_catalog_variants` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import AsyncJob
         from ..api.catalogs import bulk_create_catalog_variants as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
@@ -11480,6 +11613,7 @@ class AsyncCatalogs:
         Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_delete_catalog_categories`. The body is
         checked against the documented limits (100 items and 5 MB per request) first.
         """
+        from .._jobs import AsyncJob, job_id_of
         from ..api.catalogs import bulk_delete_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -11554,6 +11688,7 @@ class AsyncCatalogs:
 
     def attach_bulk_delete_catalog_categories(self, job_id: str) -> AsyncJob[GetCatalogCategoryDeleteJobResponse]:
         """The handle of a `bulk_delete_catalog_categories` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import AsyncJob
         from ..api.catalogs import bulk_delete_catalog_categories as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
@@ -11576,6 +11711,7 @@ class AsyncCatalogs:
         Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_delete_catalog_items`. The body is checked
         against the documented limits (100 items and 5 MB per request) first.
         """
+        from .._jobs import AsyncJob, job_id_of
         from ..api.catalogs import bulk_delete_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -11650,6 +11786,7 @@ class AsyncCatalogs:
 
     def attach_bulk_delete_catalog_items(self, job_id: str) -> AsyncJob[GetCatalogItemDeleteJobResponse]:
         """The handle of a `bulk_delete_catalog_items` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import AsyncJob
         from ..api.catalogs import bulk_delete_catalog_items as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
@@ -11672,6 +11809,7 @@ class AsyncCatalogs:
         Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_delete_catalog_variants`. The body is checked
         against the documented limits (100 items and 5 MB per request) first.
         """
+        from .._jobs import AsyncJob, job_id_of
         from ..api.catalogs import bulk_delete_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -11746,6 +11884,7 @@ class AsyncCatalogs:
 
     def attach_bulk_delete_catalog_variants(self, job_id: str) -> AsyncJob[GetCatalogVariantDeleteJobResponse]:
         """The handle of a `bulk_delete_catalog_variants` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import AsyncJob
         from ..api.catalogs import bulk_delete_catalog_variants as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
@@ -11768,6 +11907,7 @@ class AsyncCatalogs:
         Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_update_catalog_categories`. The body is
         checked against the documented limits (100 items and 5 MB per request) first.
         """
+        from .._jobs import AsyncJob, job_id_of
         from ..api.catalogs import bulk_update_catalog_categories as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -11844,6 +11984,7 @@ class AsyncCatalogs:
         self, job_id: str
     ) -> AsyncJob[GetCatalogCategoryUpdateJobResponseCompoundDocument]:
         """The handle of a `bulk_update_catalog_categories` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import AsyncJob
         from ..api.catalogs import bulk_update_catalog_categories as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
@@ -11866,6 +12007,7 @@ class AsyncCatalogs:
         Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_update_catalog_items`. The body is checked
         against the documented limits (100 items and 5 MB per request) first.
         """
+        from .._jobs import AsyncJob, job_id_of
         from ..api.catalogs import bulk_update_catalog_items as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -11942,6 +12084,7 @@ class AsyncCatalogs:
         self, job_id: str
     ) -> AsyncJob[GetCatalogItemUpdateJobResponseCompoundDocument]:
         """The handle of a `bulk_update_catalog_items` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import AsyncJob
         from ..api.catalogs import bulk_update_catalog_items as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
@@ -11964,6 +12107,7 @@ class AsyncCatalogs:
         Arguments, rate limits, scopes and errors as in `kv.catalogs.bulk_update_catalog_variants`. The body is checked
         against the documented limits (100 items and 5 MB per request) first.
         """
+        from .._jobs import AsyncJob, job_id_of
         from ..api.catalogs import bulk_update_catalog_variants as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -12040,6 +12184,7 @@ class AsyncCatalogs:
         self, job_id: str
     ) -> AsyncJob[GetCatalogVariantUpdateJobResponseCompoundDocument]:
         """The handle of a `bulk_update_catalog_variants` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import AsyncJob
         from ..api.catalogs import bulk_update_catalog_variants as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)

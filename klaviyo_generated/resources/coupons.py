@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._jobs import AsyncJob, Job, job_id_of
-from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
-from ..filters import render_filter
-from ..types import UNSET, Unset
+from .._unset import UNSET
 
-# Annotations only: importing this namespace loads no model until a method parses a response.
+# Annotations only: importing this namespace loads no model until a method parses a response, and
+# no pager, job or filter code until a method that needs it runs (``kv.<tag>`` is on the cold start).
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -25,7 +23,10 @@ if TYPE_CHECKING:
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._chunks import AsyncJobGroup, JobGroup
+    from .._jobs import AsyncJob, Job
+    from .._pagination import AsyncPager, Pager
     from .._retry import RetryPolicy
+    from .._unset import Unset
     from ..filters import Filter
     from ..models.bulk_create_coupon_codes_fields_coupon_code_bulk_create_job_item import (
         BulkCreateCouponCodesFieldsCouponCodeBulkCreateJobItem,
@@ -512,6 +513,7 @@ class Coupons:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.coupons import get_bulk_create_coupon_code_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -801,6 +803,7 @@ class Coupons:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.coupons import get_coupon_code_ids_for_coupon as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -887,6 +890,7 @@ class Coupons:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.coupons import get_coupon_codes as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -969,6 +973,7 @@ class Coupons:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.coupons import get_coupon_codes_for_coupon as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1347,7 +1352,9 @@ class Coupons:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.coupons import get_bulk_create_coupon_code_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1394,7 +1401,9 @@ class Coupons:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.coupons import get_coupon_code_ids_for_coupon as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1444,7 +1453,9 @@ class Coupons:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.coupons import get_coupon_codes as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1495,7 +1506,9 @@ class Coupons:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.coupons import get_coupon_codes_for_coupon as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1543,6 +1556,7 @@ class Coupons:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.coupons import get_coupons as endpoint
 
         def fetch(cursor: str | None) -> GetCouponResponseCollection:
@@ -1582,6 +1596,7 @@ class Coupons:
         Arguments, rate limits, scopes and errors as in `kv.coupons.bulk_create_coupon_codes`. The body is checked
         against the documented limits (1000 items per request) first.
         """
+        from .._jobs import Job, job_id_of
         from ..api.coupons import bulk_create_coupon_codes as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -1652,6 +1667,7 @@ class Coupons:
 
     def attach_bulk_create_coupon_codes(self, job_id: str) -> Job[GetCouponCodeCreateJobResponseCompoundDocument]:
         """The handle of a `bulk_create_coupon_codes` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import Job
         from ..api.coupons import bulk_create_coupon_codes as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -2046,6 +2062,7 @@ class AsyncCoupons:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.coupons import get_bulk_create_coupon_code_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2335,6 +2352,7 @@ class AsyncCoupons:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.coupons import get_coupon_code_ids_for_coupon as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2421,6 +2439,7 @@ class AsyncCoupons:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.coupons import get_coupon_codes as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2503,6 +2522,7 @@ class AsyncCoupons:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.coupons import get_coupon_codes_for_coupon as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2883,7 +2903,9 @@ class AsyncCoupons:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.coupons import get_bulk_create_coupon_code_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2932,7 +2954,9 @@ class AsyncCoupons:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.coupons import get_coupon_code_ids_for_coupon as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2982,7 +3006,9 @@ class AsyncCoupons:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.coupons import get_coupon_codes as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -3033,7 +3059,9 @@ class AsyncCoupons:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.coupons import get_coupon_codes_for_coupon as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -3081,6 +3109,7 @@ class AsyncCoupons:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.coupons import get_coupons as endpoint
 
         async def fetch(cursor: str | None) -> GetCouponResponseCollection:
@@ -3120,6 +3149,7 @@ class AsyncCoupons:
         Arguments, rate limits, scopes and errors as in `kv.coupons.bulk_create_coupon_codes`. The body is checked
         against the documented limits (1000 items per request) first.
         """
+        from .._jobs import AsyncJob, job_id_of
         from ..api.coupons import bulk_create_coupon_codes as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3194,6 +3224,7 @@ class AsyncCoupons:
 
     def attach_bulk_create_coupon_codes(self, job_id: str) -> AsyncJob[GetCouponCodeCreateJobResponseCompoundDocument]:
         """The handle of a `bulk_create_coupon_codes` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import AsyncJob
         from ..api.coupons import bulk_create_coupon_codes as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)

@@ -11,20 +11,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
-from ..filters import render_filter
-from ..types import UNSET, Unset
+from .._unset import UNSET
 
-# Annotations only: importing this namespace loads no model until a method parses a response.
+# Annotations only: importing this namespace loads no model until a method parses a response, and
+# no pager, job or filter code until a method that needs it runs (``kv.<tag>`` is on the cold start).
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
+    from .._pagination import AsyncPager, Pager
     from .._response import Accepted
     from .._retry import RetryPolicy
+    from .._unset import Unset
     from ..filters import Filter
     from ..models.create_data_source_fields_data_source_item import (
         CreateDataSourceFieldsDataSourceItem,
@@ -1441,6 +1442,7 @@ class CustomObjects:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.custom_objects import get_ingestion_log_ids_for_object_type as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1533,6 +1535,7 @@ class CustomObjects:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.custom_objects import get_ingestion_logs_for_object_type as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1955,6 +1958,7 @@ class CustomObjects:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.custom_objects import get_object_types as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2847,6 +2851,7 @@ class CustomObjects:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.custom_objects import get_data_sources as endpoint
 
         def fetch(cursor: str | None) -> GetDataSourceResponseCollection:
@@ -2895,7 +2900,9 @@ class CustomObjects:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.custom_objects import get_ingestion_log_ids_for_object_type as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2946,7 +2953,9 @@ class CustomObjects:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.custom_objects import get_ingestion_logs_for_object_type as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2998,6 +3007,7 @@ class CustomObjects:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.custom_objects import get_record_ids_for_object_type as endpoint
 
         def fetch(cursor: str | None) -> GetObjectTypeRecordsRelationshipsResponseCollection:
@@ -3043,6 +3053,7 @@ class CustomObjects:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.custom_objects import get_records_for_object_type as endpoint
 
         def fetch(cursor: str | None) -> GetObjectRecordResponseCollection:
@@ -4304,6 +4315,7 @@ class AsyncCustomObjects:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.custom_objects import get_ingestion_log_ids_for_object_type as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -4396,6 +4408,7 @@ class AsyncCustomObjects:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.custom_objects import get_ingestion_logs_for_object_type as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -4818,6 +4831,7 @@ class AsyncCustomObjects:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.custom_objects import get_object_types as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -5710,6 +5724,7 @@ class AsyncCustomObjects:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.custom_objects import get_data_sources as endpoint
 
         async def fetch(cursor: str | None) -> GetDataSourceResponseCollection:
@@ -5758,7 +5773,9 @@ class AsyncCustomObjects:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.custom_objects import get_ingestion_log_ids_for_object_type as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -5809,7 +5826,9 @@ class AsyncCustomObjects:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.custom_objects import get_ingestion_logs_for_object_type as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -5861,6 +5880,7 @@ class AsyncCustomObjects:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.custom_objects import get_record_ids_for_object_type as endpoint
 
         async def fetch(cursor: str | None) -> GetObjectTypeRecordsRelationshipsResponseCollection:
@@ -5906,6 +5926,7 @@ class AsyncCustomObjects:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.custom_objects import get_records_for_object_type as endpoint
 
         async def fetch(cursor: str | None) -> GetObjectRecordResponseCollection:

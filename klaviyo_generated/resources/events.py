@@ -11,20 +11,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
-from ..filters import render_filter
-from ..types import UNSET, Unset
+from .._unset import UNSET
 
-# Annotations only: importing this namespace loads no model until a method parses a response.
+# Annotations only: importing this namespace loads no model until a method parses a response, and
+# no pager, job or filter code until a method that needs it runs (``kv.<tag>`` is on the cold start).
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
+    from .._pagination import AsyncPager, Pager
     from .._response import Accepted
     from .._retry import RetryPolicy
+    from .._unset import Unset
     from ..filters import Filter
     from ..models.event_create_query_v2 import EventCreateQueryV2
     from ..models.event_response_object_resource import EventResponseObjectResource
@@ -375,6 +376,7 @@ class Events:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.events import get_events as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -690,7 +692,9 @@ class Events:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.events import get_events as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1028,6 +1032,7 @@ class AsyncEvents:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.events import get_events as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1343,7 +1348,9 @@ class AsyncEvents:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.events import get_events as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 

@@ -11,19 +11,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
-from ..filters import render_filter
-from ..types import UNSET, Unset
+from .._unset import UNSET
 
-# Annotations only: importing this namespace loads no model until a method parses a response.
+# Annotations only: importing this namespace loads no model until a method parses a response, and
+# no pager, job or filter code until a method that needs it runs (``kv.<tag>`` is on the cold start).
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
+    from .._pagination import AsyncPager, Pager
     from .._retry import RetryPolicy
+    from .._unset import Unset
     from ..filters import Filter
     from ..models.create_list_fields_list_item import CreateListFieldsListItem
     from ..models.get_flow_response_collection import GetFlowResponseCollection
@@ -584,6 +585,7 @@ class Lists:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.lists import get_lists as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -677,6 +679,7 @@ class Lists:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.lists import get_profile_ids_for_list as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -776,6 +779,7 @@ class Lists:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.lists import get_profiles_for_list as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1097,7 +1101,9 @@ class Lists:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.lists import get_lists as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1150,7 +1156,9 @@ class Lists:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.lists import get_profile_ids_for_list as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1202,7 +1210,9 @@ class Lists:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.lists import get_profiles_for_list as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1723,6 +1733,7 @@ class AsyncLists:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.lists import get_lists as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1816,6 +1827,7 @@ class AsyncLists:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.lists import get_profile_ids_for_list as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1915,6 +1927,7 @@ class AsyncLists:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.lists import get_profiles_for_list as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2236,7 +2249,9 @@ class AsyncLists:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.lists import get_lists as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2291,7 +2306,9 @@ class AsyncLists:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.lists import get_profile_ids_for_list as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2343,7 +2360,9 @@ class AsyncLists:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.lists import get_profiles_for_list as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._jobs import AsyncJob, Job, job_id_of
-from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
-from ..filters import render_filter
-from ..types import UNSET, Unset
+from .._unset import UNSET
 
-# Annotations only: importing this namespace loads no model until a method parses a response.
+# Annotations only: importing this namespace loads no model until a method parses a response, and
+# no pager, job or filter code until a method that needs it runs (``kv.<tag>`` is on the cold start).
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -25,8 +23,11 @@ if TYPE_CHECKING:
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
     from .._chunks import AsyncJobGroup, JobGroup
+    from .._jobs import AsyncJob, Job
+    from .._pagination import AsyncPager, Pager
     from .._response import Accepted
     from .._retry import RetryPolicy
+    from .._unset import Unset
     from ..filters import Filter
     from ..models.bulk_import_profiles_fields_profile_bulk_import_job_item import (
         BulkImportProfilesFieldsProfileBulkImportJobItem,
@@ -1103,6 +1104,7 @@ class Profiles:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.profiles import get_bulk_import_profiles_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1253,6 +1255,7 @@ class Profiles:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.profiles import get_bulk_suppress_profiles_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1402,6 +1405,7 @@ class Profiles:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.profiles import get_bulk_unsuppress_profiles_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2394,6 +2398,7 @@ class Profiles:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.profiles import get_profiles as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2694,6 +2699,7 @@ class Profiles:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.profiles import get_push_tokens as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -3087,7 +3093,9 @@ class Profiles:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.profiles import get_bulk_import_profiles_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -3141,7 +3149,9 @@ class Profiles:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.profiles import get_bulk_suppress_profiles_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -3194,7 +3204,9 @@ class Profiles:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.profiles import get_bulk_unsuppress_profiles_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -3242,6 +3254,7 @@ class Profiles:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.profiles import get_errors_for_bulk_import_profiles_job as endpoint
 
         def fetch(cursor: str | None) -> GetImportErrorResponseCollection:
@@ -3291,6 +3304,7 @@ class Profiles:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.profiles import get_profile_ids_for_bulk_import_profiles_job as endpoint
 
         def fetch(cursor: str | None) -> GetProfileBulkImportJobProfilesRelationshipsResponseCollection:
@@ -3344,7 +3358,9 @@ class Profiles:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.profiles import get_profiles as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -3399,6 +3415,7 @@ class Profiles:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.profiles import get_profiles_for_bulk_import_profiles_job as endpoint
 
         def fetch(cursor: str | None) -> GetProfileResponseCollection:
@@ -3448,7 +3465,9 @@ class Profiles:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.profiles import get_push_tokens as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -3491,6 +3510,7 @@ class Profiles:
         Arguments, rate limits, scopes and errors as in `kv.profiles.bulk_import_profiles`. The body is checked against
         the documented limits (10000 items and 5 MB per request) first.
         """
+        from .._jobs import Job, job_id_of
         from ..api.profiles import bulk_import_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3561,6 +3581,7 @@ class Profiles:
 
     def attach_bulk_import_profiles(self, job_id: str) -> Job[GetProfileImportJobResponseCompoundDocument]:
         """The handle of a `bulk_import_profiles` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import Job
         from ..api.profiles import bulk_import_profiles as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -3583,6 +3604,7 @@ class Profiles:
         Arguments, rate limits, scopes and errors as in `kv.profiles.bulk_suppress_profiles`. The body is checked
         against the documented limits (100 items per request) first.
         """
+        from .._jobs import Job, job_id_of
         from ..api.profiles import bulk_suppress_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3653,6 +3675,7 @@ class Profiles:
 
     def attach_bulk_suppress_profiles(self, job_id: str) -> Job[GetBulkProfileSuppressionsCreateJobResponse]:
         """The handle of a `bulk_suppress_profiles` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import Job
         from ..api.profiles import bulk_suppress_profiles as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -3677,6 +3700,7 @@ class Profiles:
         Arguments, rate limits, scopes and errors as in `kv.profiles.bulk_unsuppress_profiles`. The body is checked
         against the documented limits (100 items per request) first.
         """
+        from .._jobs import Job, job_id_of
         from ..api.profiles import bulk_unsuppress_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -3747,6 +3771,7 @@ class Profiles:
 
     def attach_bulk_unsuppress_profiles(self, job_id: str) -> Job[GetBulkProfileSuppressionsRemoveJobResponse]:
         """The handle of a `bulk_unsuppress_profiles` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import Job
         from ..api.profiles import bulk_unsuppress_profiles as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -4585,6 +4610,7 @@ class AsyncProfiles:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.profiles import get_bulk_import_profiles_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -4735,6 +4761,7 @@ class AsyncProfiles:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.profiles import get_bulk_suppress_profiles_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -4884,6 +4911,7 @@ class AsyncProfiles:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.profiles import get_bulk_unsuppress_profiles_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -5876,6 +5904,7 @@ class AsyncProfiles:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.profiles import get_profiles as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -6176,6 +6205,7 @@ class AsyncProfiles:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.profiles import get_push_tokens as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -6569,7 +6599,9 @@ class AsyncProfiles:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.profiles import get_bulk_import_profiles_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -6623,7 +6655,9 @@ class AsyncProfiles:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.profiles import get_bulk_suppress_profiles_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -6676,7 +6710,9 @@ class AsyncProfiles:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.profiles import get_bulk_unsuppress_profiles_jobs as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -6724,6 +6760,7 @@ class AsyncProfiles:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.profiles import get_errors_for_bulk_import_profiles_job as endpoint
 
         async def fetch(cursor: str | None) -> GetImportErrorResponseCollection:
@@ -6773,6 +6810,7 @@ class AsyncProfiles:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.profiles import get_profile_ids_for_bulk_import_profiles_job as endpoint
 
         async def fetch(cursor: str | None) -> GetProfileBulkImportJobProfilesRelationshipsResponseCollection:
@@ -6826,7 +6864,9 @@ class AsyncProfiles:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.profiles import get_profiles as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -6881,6 +6921,7 @@ class AsyncProfiles:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.profiles import get_profiles_for_bulk_import_profiles_job as endpoint
 
         async def fetch(cursor: str | None) -> GetProfileResponseCollection:
@@ -6930,7 +6971,9 @@ class AsyncProfiles:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.profiles import get_push_tokens as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -6973,6 +7016,7 @@ class AsyncProfiles:
         Arguments, rate limits, scopes and errors as in `kv.profiles.bulk_import_profiles`. The body is checked against
         the documented limits (10000 items and 5 MB per request) first.
         """
+        from .._jobs import AsyncJob, job_id_of
         from ..api.profiles import bulk_import_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -7047,6 +7091,7 @@ class AsyncProfiles:
 
     def attach_bulk_import_profiles(self, job_id: str) -> AsyncJob[GetProfileImportJobResponseCompoundDocument]:
         """The handle of a `bulk_import_profiles` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import AsyncJob
         from ..api.profiles import bulk_import_profiles as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
@@ -7069,6 +7114,7 @@ class AsyncProfiles:
         Arguments, rate limits, scopes and errors as in `kv.profiles.bulk_suppress_profiles`. The body is checked
         against the documented limits (100 items per request) first.
         """
+        from .._jobs import AsyncJob, job_id_of
         from ..api.profiles import bulk_suppress_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -7143,6 +7189,7 @@ class AsyncProfiles:
 
     def attach_bulk_suppress_profiles(self, job_id: str) -> AsyncJob[GetBulkProfileSuppressionsCreateJobResponse]:
         """The handle of a `bulk_suppress_profiles` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import AsyncJob
         from ..api.profiles import bulk_suppress_profiles as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)
@@ -7167,6 +7214,7 @@ class AsyncProfiles:
         Arguments, rate limits, scopes and errors as in `kv.profiles.bulk_unsuppress_profiles`. The body is checked
         against the documented limits (100 items per request) first.
         """
+        from .._jobs import AsyncJob, job_id_of
         from ..api.profiles import bulk_unsuppress_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -7241,6 +7289,7 @@ class AsyncProfiles:
 
     def attach_bulk_unsuppress_profiles(self, job_id: str) -> AsyncJob[GetBulkProfileSuppressionsRemoveJobResponse]:
         """The handle of a `bulk_unsuppress_profiles` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import AsyncJob
         from ..api.profiles import bulk_unsuppress_profiles as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)

@@ -11,19 +11,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
-from ..filters import render_filter
-from ..types import UNSET, Unset
+from .._unset import UNSET
 
-# Annotations only: importing this namespace loads no model until a method parses a response.
+# Annotations only: importing this namespace loads no model until a method parses a response, and
+# no pager, job or filter code until a method that needs it runs (``kv.<tag>`` is on the cold start).
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
+    from .._pagination import AsyncPager, Pager
     from .._retry import RetryPolicy
+    from .._unset import Unset
     from ..filters import Filter
     from ..models.clone_template_fields_template_item import (
         CloneTemplateFieldsTemplateItem,
@@ -504,6 +505,7 @@ class Templates:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.templates import get_all_universal_content as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -662,6 +664,7 @@ class Templates:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.templates import get_templates as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -999,7 +1002,9 @@ class Templates:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.templates import get_all_universal_content as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1050,7 +1055,9 @@ class Templates:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.templates import get_templates as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1480,6 +1487,7 @@ class AsyncTemplates:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.templates import get_all_universal_content as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1638,6 +1646,7 @@ class AsyncTemplates:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.templates import get_templates as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -1975,7 +1984,9 @@ class AsyncTemplates:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.templates import get_all_universal_content as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -2026,7 +2037,9 @@ class AsyncTemplates:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.templates import get_templates as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
-from ..types import UNSET, Unset
+from .._unset import UNSET
 
-# Annotations only: importing this namespace loads no model until a method parses a response.
+# Annotations only: importing this namespace loads no model until a method parses a response, and
+# no pager, job or filter code until a method that needs it runs (``kv.<tag>`` is on the cold start).
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
+    from .._pagination import AsyncPager, Pager
     from .._retry import RetryPolicy
+    from .._unset import Unset
     from ..models.get_tracking_setting_fields_tracking_setting_item import (
         GetTrackingSettingFieldsTrackingSettingItem,
     )
@@ -286,6 +288,7 @@ class TrackingSettings:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.tracking_settings import get_tracking_settings as endpoint
 
         def fetch(cursor: str | None) -> GetTrackingSettingResponseCollection:
@@ -549,6 +552,7 @@ class AsyncTrackingSettings:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.tracking_settings import get_tracking_settings as endpoint
 
         async def fetch(cursor: str | None) -> GetTrackingSettingResponseCollection:

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from .._operation import Operation
+from .._binding import Operation
 from ._filters import filtered
 from ._store import FakeError, Resource, Store
 

@@ -7,10 +7,12 @@ Two layers, so that the cheap part stays cheap:
   ``_operations.py`` holds one named constant per operation and the ``OPERATIONS`` dict of them,
   which the rate limiter and ``kv.request()``'s route matching read without importing any endpoint
   module or model.
-* ``Operation[T]``: the spec bound to the generated code that talks to it: the request builder,
-  the response parser (returning ``T``), the body model, the ``x-klaviyo-filters`` and, for a job
-  submission, the operations around its job. Each endpoint module defines its ``OPERATION``;
-  resources pass it to the client's ``_call``, which returns what its parser returns.
+* ``Operation[T]`` (in ``_binding``, which only endpoint modules and the code calling them load, so
+  that building a client does not build its class): the spec bound to the generated code that talks
+  to it: the request builder, the response parser (returning ``T``), the body model, the
+  ``x-klaviyo-filters`` and, for a job submission, the operations around its job. Each endpoint
+  module defines its ``OPERATION``; resources pass it to the client's ``_call``, which returns what
+  its parser returns.
 
 Every request the client sends carries its ``OperationSpec`` in
 ``request.extensions[OPERATION_EXTENSION]``: the limiter, the retry layer, authentication and the
@@ -21,20 +23,21 @@ Nothing here imports the HTTP stack or a model: endpoint modules import this at 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Final
 
 import attrs
 
-if TYPE_CHECKING:
-    import httpx
-
-__all__ = ["OPERATION_EXTENSION", "BodyLimits", "JobOperations", "Operation", "OperationSpec", "operation_name"]
+__all__ = [
+    "OPERATION_EXTENSION",
+    "BodyLimits",
+    "OperationSpec",
+    "OperationTable",
+    "operation_name",
+]
 
 # The request extension carrying the operation's ``OperationSpec`` (the rate limiter's bucket key is its name).
 OPERATION_EXTENSION: Final = "klaviyo_operation"
-
-T = TypeVar("T")
 
 
 @attrs.frozen(slots=True)
@@ -64,41 +67,6 @@ class OperationSpec:
     accepted: bool = False
 
 
-@attrs.frozen(slots=True)
-class JobOperations:
-    """The operations around a submitted job, and the JSON:API type its cancel body names."""
-
-    status: Operation[Any]
-    cancel: Operation[Any] | None = None
-    errors: Operation[Any] | None = None
-    result: Operation[Any] | None = None
-    # The `data.type` of the cancel operation's body (`campaign-send-job`), as the spec declares it.
-    resource_type: str | None = None
-
-
-@attrs.frozen(slots=True)
-class Operation(Generic[T]):
-    """One operation, bound to its generated request builder and response parser."""
-
-    spec: OperationSpec
-    # The endpoint's keyword arguments -> httpx request arguments (method, url, params, headers, json, ...).
-    build: Callable[..., dict[str, Any]]
-    # A 2xx response -> the documented result; an undocumented status raises ``errors.UnexpectedStatus``.
-    parse: Callable[[httpx.Response], T]
-    # The model of the request body, when the operation takes one (plain dicts are converted to it).
-    body: type[Any] | None = None
-    # `x-klaviyo-filters`: field -> {"operators": {kind: [...]}, "value": {...}}; empty without a filter.
-    filters: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
-    job: JobOperations | None = None
-
-    @property
-    def name(self) -> str:
-        return self.spec.name
-
-    def __repr__(self) -> str:
-        return f"Operation({self.spec.name!r}, {self.spec.method} {self.spec.path})"
-
-
 def operation_name(extensions: Mapping[str, Any]) -> str | None:
     """The name of the operation a request's extensions carry (``None`` for a request with none).
 
@@ -109,3 +77,34 @@ def operation_name(extensions: Mapping[str, Any]) -> str | None:
     if isinstance(operation, OperationSpec):
         return operation.name
     return operation if isinstance(operation, str) else None
+
+
+class OperationTable(Mapping[str, OperationSpec]):
+    """A read-only table of operations by name, loaded by ``load`` on first read.
+
+    The clients' ``operations`` (the generated ``OPERATIONS``: 345 specs built at import) is only read
+    by a raw ``request()``, so building a client does not load it.
+    """
+
+    __slots__ = ("_load", "_table")
+
+    def __init__(self, load: Callable[[], Mapping[str, OperationSpec]]) -> None:
+        self._load = load
+        self._table: Mapping[str, OperationSpec] | None = None
+
+    def _loaded(self) -> Mapping[str, OperationSpec]:
+        if self._table is None:
+            self._table = self._load()
+        return self._table
+
+    def __getitem__(self, name: str) -> OperationSpec:
+        return self._loaded()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+    def __repr__(self) -> str:
+        return f"OperationTable({len(self)} operations)"

@@ -10,14 +10,16 @@ import math
 import os
 import re
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
 import httpx
 
 from ._auth import ApiKeyAuth, ConfigurationError, PublicKeyOnlyAuth, check_api_key
-from ._oauth import OAuth
 from ._retry import RetryPolicy, coerce_policy
+
+if TYPE_CHECKING:
+    from ._oauth import OAuth
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -37,7 +39,8 @@ DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
 
 # "2026-07-15", and the pre-release forms "2026-07-15.pre" / "2026-07-15.beta".
 _REVISION = re.compile(r"\d{4}-\d{2}-\d{2}(\.[a-z]+)?")
-_HEADER_VALUE = re.compile(r"[\t\x20-\x7e\x80-\xff]*")
+# Compiled (and cached by `re`) by the first default_headers= check.
+_HEADER_VALUE = r"[\t\x20-\x7e\x80-\xff]*"
 
 
 def choose_auth(api_key: str | None, oauth: OAuth | None, company_id: str | None) -> httpx.Auth:
@@ -45,6 +48,8 @@ def choose_auth(api_key: str | None, oauth: OAuth | None, company_id: str | None
     if api_key is not None and oauth is not None:
         raise ConfigurationError("pass either api_key= or oauth=, not both")
     if oauth is not None:
+        from ._oauth import OAuth  # here: a client with an API key (the cold start) never loads it
+
         if not isinstance(oauth, OAuth):
             raise ConfigurationError(f"oauth must be a klaviyo_generated.OAuth, got {type(oauth).__name__}")
         return oauth
@@ -128,7 +133,7 @@ def retry_policy(retry: object, max_retries: object, default: RetryPolicy) -> Re
 def check_headers(headers: Mapping[str, str] | None, *, name: str = "default_headers") -> dict[str, str]:
     checked = {}
     for header, value in (headers or {}).items():
-        if not isinstance(header, str) or not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
+        if not isinstance(header, str) or not isinstance(value, str) or not re.fullmatch(_HEADER_VALUE, value):
             raise ConfigurationError(f"{name}[{header!r}] must be a str without line breaks")
         if header.lower() == "authorization":
             raise ConfigurationError("set credentials with api_key= or oauth=, not an Authorization header")

@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal, Protocol, overload
 
+from ._binding import Operation
 from ._chunks import split_body
 from ._inputs import (
     InputError,
@@ -37,7 +38,6 @@ from ._inputs import (
     subscription_body,
     subscription_profiles,
 )
-from ._operation import Operation
 from ._workflow_lists import async_ids_by_email, ids_by_email, list_inputs, membership_requests
 from .filters import Filter, equals
 

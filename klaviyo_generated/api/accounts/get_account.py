@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_ACCOUNT
 from ...models.get_account_fields_account_item import (
     GET_ACCOUNT_FIELDS_ACCOUNT_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_ACCOUNTS
 from ...models.get_account_response_collection import GetAccountResponseCollection
 from ...models.get_accounts_fields_account_item import (

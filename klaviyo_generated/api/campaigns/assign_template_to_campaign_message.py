@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import ASSIGN_TEMPLATE_TO_CAMPAIGN_MESSAGE
 from ...models.assign_template_to_campaign_message_fields_campaign_message_item import (
     ASSIGN_TEMPLATE_TO_CAMPAIGN_MESSAGE_FIELDS_CAMPAIGN_MESSAGE_ITEM_VALUES,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, path_segment
-from ..._operation import Operation
+from ..._binding import Operation
 from ..._operations import CANCEL_CAMPAIGN_SEND
 from ...models.campaign_send_job_partial_update_query import CampaignSendJobPartialUpdateQuery
 from ...types import UNSET, Unset

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import CREATE_CAMPAIGN_CLONE
 from ...models.campaign_clone_query import CampaignCloneQuery
 from ...models.create_campaign_clone_fields_campaign_item import (

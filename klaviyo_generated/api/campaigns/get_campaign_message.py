@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_CAMPAIGN_MESSAGE
 from ...models.get_campaign_message_fields_campaign_item import (
     GET_CAMPAIGN_MESSAGE_FIELDS_CAMPAIGN_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_CAMPAIGN_RECIPIENT_ESTIMATION
 from ...models.get_campaign_recipient_estimation_fields_campaign_recipient_estimation_item import (
     GET_CAMPAIGN_RECIPIENT_ESTIMATION_FIELDS_CAMPAIGN_RECIPIENT_ESTIMATION_ITEM_VALUES,

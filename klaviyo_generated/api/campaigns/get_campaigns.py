@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_CAMPAIGNS
 from ...models.get_campaign_response_collection_compound_document import GetCampaignResponseCollectionCompoundDocument
 from ...models.get_campaigns_fields_campaign_item import (

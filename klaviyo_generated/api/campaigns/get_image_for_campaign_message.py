@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_IMAGE_FOR_CAMPAIGN_MESSAGE
 from ...models.get_image_for_campaign_message_fields_image_item import (
     GET_IMAGE_FOR_CAMPAIGN_MESSAGE_FIELDS_IMAGE_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_IMAGE_ID_FOR_CAMPAIGN_MESSAGE
 from ...models.get_campaign_message_image_relationship_response import GetCampaignMessageImageRelationshipResponse
 from ...types import UNSET, Unset

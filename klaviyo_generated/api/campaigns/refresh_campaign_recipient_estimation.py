@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import JobOperations, Operation
 from ..._lazy import complete_document
-from ..._operation import JobOperations, Operation
 from ..._operations import REFRESH_CAMPAIGN_RECIPIENT_ESTIMATION
 from ...models.campaign_recipient_estimation_job_create_query import CampaignRecipientEstimationJobCreateQuery
 from ...models.post_campaign_recipient_estimation_job_response import PostCampaignRecipientEstimationJobResponse

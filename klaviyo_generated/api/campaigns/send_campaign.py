@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import JobOperations, Operation
 from ..._lazy import complete_document
-from ..._operation import JobOperations, Operation
 from ..._operations import SEND_CAMPAIGN
 from ...models.campaign_send_job_create_query import CampaignSendJobCreateQuery
 from ...models.post_campaign_send_job_response import PostCampaignSendJobResponse

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, path_segment
-from ..._operation import Operation
+from ..._binding import Operation
 from ..._operations import UPDATE_IMAGE_FOR_CAMPAIGN_MESSAGE
 from ...models.campaign_message_image_update_query import CampaignMessageImageUpdateQuery
 from ...types import UNSET, Unset

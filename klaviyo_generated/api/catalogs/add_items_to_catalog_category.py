@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, path_segment
-from ..._operation import Operation
+from ..._binding import Operation
 from ..._operations import ADD_ITEMS_TO_CATALOG_CATEGORY
 from ...models.catalog_category_item_op import CatalogCategoryItemOp
 from ...types import UNSET, Unset

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import JobOperations, Operation
 from ..._lazy import complete_document
-from ..._operation import JobOperations, Operation
 from ..._operations import BULK_CREATE_CATALOG_CATEGORIES
 from ...models.bulk_create_catalog_categories_fields_catalog_category_bulk_create_job_item import (
     BULK_CREATE_CATALOG_CATEGORIES_FIELDS_CATALOG_CATEGORY_BULK_CREATE_JOB_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import JobOperations, Operation
 from ..._lazy import complete_document
-from ..._operation import JobOperations, Operation
 from ..._operations import BULK_DELETE_CATALOG_ITEMS
 from ...models.bulk_delete_catalog_items_fields_catalog_item_bulk_delete_job_item import (
     BULK_DELETE_CATALOG_ITEMS_FIELDS_CATALOG_ITEM_BULK_DELETE_JOB_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import JobOperations, Operation
 from ..._lazy import complete_document
-from ..._operation import JobOperations, Operation
 from ..._operations import BULK_UPDATE_CATALOG_ITEMS
 from ...models.bulk_update_catalog_items_fields_catalog_item_bulk_update_job_item import (
     BULK_UPDATE_CATALOG_ITEMS_FIELDS_CATALOG_ITEM_BULK_UPDATE_JOB_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import JobOperations, Operation
 from ..._lazy import complete_document
-from ..._operation import JobOperations, Operation
 from ..._operations import BULK_UPDATE_CATALOG_VARIANTS
 from ...models.bulk_update_catalog_variants_fields_catalog_variant_bulk_update_job_item import (
     BULK_UPDATE_CATALOG_VARIANTS_FIELDS_CATALOG_VARIANT_BULK_UPDATE_JOB_ITEM_VALUES,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body
-from ..._operation import Operation
+from ..._binding import Operation
 from ..._operations import CREATE_BACK_IN_STOCK_SUBSCRIPTION
 from ...models.server_bis_subscription_create_query import ServerBISSubscriptionCreateQuery
 from ...types import UNSET, Unset

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import CREATE_CATALOG_CATEGORY
 from ...models.catalog_category_create_query import CatalogCategoryCreateQuery
 from ...models.create_catalog_category_fields_catalog_category_item import (

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import CREATE_CATALOG_ITEM
 from ...models.catalog_item_create_query import CatalogItemCreateQuery
 from ...models.create_catalog_item_fields_catalog_item_item import (

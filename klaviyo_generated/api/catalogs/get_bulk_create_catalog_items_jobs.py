@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_BULK_CREATE_CATALOG_ITEMS_JOBS
 from ...models.get_bulk_create_catalog_items_jobs_fields_catalog_item_bulk_create_job_item import (
     GET_BULK_CREATE_CATALOG_ITEMS_JOBS_FIELDS_CATALOG_ITEM_BULK_CREATE_JOB_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_BULK_CREATE_CATEGORIES_JOB
 from ...models.get_bulk_create_categories_job_fields_catalog_category_bulk_create_job_item import (
     GET_BULK_CREATE_CATEGORIES_JOB_FIELDS_CATALOG_CATEGORY_BULK_CREATE_JOB_ITEM_VALUES,

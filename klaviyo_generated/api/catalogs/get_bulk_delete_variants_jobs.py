@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_BULK_DELETE_VARIANTS_JOBS
 from ...models.get_bulk_delete_variants_jobs_fields_catalog_variant_bulk_delete_job_item import (
     GET_BULK_DELETE_VARIANTS_JOBS_FIELDS_CATALOG_VARIANT_BULK_DELETE_JOB_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_BULK_UPDATE_VARIANTS_JOB
 from ...models.get_bulk_update_variants_job_fields_catalog_variant_bulk_update_job_item import (
     GET_BULK_UPDATE_VARIANTS_JOB_FIELDS_CATALOG_VARIANT_BULK_UPDATE_JOB_ITEM_VALUES,

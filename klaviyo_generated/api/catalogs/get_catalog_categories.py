@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_CATALOG_CATEGORIES
 from ...models.get_catalog_categories_fields_catalog_category_item import (
     GET_CATALOG_CATEGORIES_FIELDS_CATALOG_CATEGORY_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_CATALOG_ITEM
 from ...models.get_catalog_item_fields_catalog_item_item import (
     GET_CATALOG_ITEM_FIELDS_CATALOG_ITEM_ITEM_VALUES,

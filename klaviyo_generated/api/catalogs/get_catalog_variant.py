@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_CATALOG_VARIANT
 from ...models.get_catalog_variant_fields_catalog_variant_item import (
     GET_CATALOG_VARIANT_FIELDS_CATALOG_VARIANT_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_CATALOG_VARIANTS
 from ...models.get_catalog_variant_response_collection import GetCatalogVariantResponseCollection
 from ...models.get_catalog_variants_fields_catalog_variant_item import (

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_CATEGORIES_FOR_CATALOG_ITEM
 from ...models.get_catalog_category_response_collection import GetCatalogCategoryResponseCollection
 from ...models.get_categories_for_catalog_item_fields_catalog_category_item import (

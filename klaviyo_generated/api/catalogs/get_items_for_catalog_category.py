@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_ITEMS_FOR_CATALOG_CATEGORY
 from ...models.get_catalog_item_response_collection_compound_document import (
     GetCatalogItemResponseCollectionCompoundDocument,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_VARIANT_IDS_FOR_CATALOG_ITEM
 from ...models.get_catalog_item_variants_relationships_response_collection import (
     GetCatalogItemVariantsRelationshipsResponseCollection,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_VARIANTS_FOR_CATALOG_ITEM
 from ...models.get_catalog_variant_response_collection import GetCatalogVariantResponseCollection
 from ...models.get_variants_for_catalog_item_fields_catalog_variant_item import (

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import UPDATE_CATALOG_CATEGORY
 from ...models.catalog_category_update_query import CatalogCategoryUpdateQuery
 from ...models.patch_catalog_category_response import PatchCatalogCategoryResponse

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, path_segment
-from ..._operation import Operation
+from ..._binding import Operation
 from ..._operations import UPDATE_CATEGORIES_FOR_CATALOG_ITEM
 from ...models.catalog_item_category_op import CatalogItemCategoryOp
 from ...types import UNSET, Unset

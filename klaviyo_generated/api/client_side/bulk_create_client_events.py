@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body
-from ..._operation import Operation
+from ..._binding import Operation
 from ..._operations import BULK_CREATE_CLIENT_EVENTS
 from ...models.events_bulk_create_query import EventsBulkCreateQuery
 from ...types import UNSET, Unset

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body
-from ..._operation import Operation
+from ..._binding import Operation
 from ..._operations import CREATE_CLIENT_PUSH_TOKEN
 from ...models.push_token_create_query import PushTokenCreateQuery
 from ...types import UNSET, Unset

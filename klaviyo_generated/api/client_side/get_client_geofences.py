@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_CLIENT_GEOFENCES
 from ...models.get_client_geofences_fields_geofence_item import (
     GET_CLIENT_GEOFENCES_FIELDS_GEOFENCE_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_CLIENT_IP_ALLOWLIST
 from ...models.get_client_ip_allowlist_fields_ip_allowlist_item import (
     GET_CLIENT_IP_ALLOWLIST_FIELDS_IP_ALLOWLIST_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_CLIENT_REVIEW_VALUES_REPORTS
 from ...models.get_client_review_values_reports_fields_review_values_report_item import (
     GET_CLIENT_REVIEW_VALUES_REPORTS_FIELDS_REVIEW_VALUES_REPORT_ITEM_VALUES,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body
-from ..._operation import Operation
+from ..._binding import Operation
 from ..._operations import UNREGISTER_CLIENT_PUSH_TOKEN
 from ...models.push_token_unregister_query import PushTokenUnregisterQuery
 from ...types import UNSET, Unset

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body
-from ..._operation import Operation
+from ..._binding import Operation
 from ..._operations import CREATE_CONVERSATION_MESSAGE
 from ...models.conversation_message_create_query import ConversationMessageCreateQuery
 from ...types import UNSET, Unset

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import JobOperations, Operation
 from ..._lazy import complete_document
-from ..._operation import JobOperations, Operation
 from ..._operations import BULK_CREATE_COUPON_CODES
 from ...models.bulk_create_coupon_codes_fields_coupon_code_bulk_create_job_item import (
     BULK_CREATE_COUPON_CODES_FIELDS_COUPON_CODE_BULK_CREATE_JOB_ITEM_VALUES,

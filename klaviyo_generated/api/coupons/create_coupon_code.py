@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import CREATE_COUPON_CODE
 from ...models.coupon_code_create_query import CouponCodeCreateQuery
 from ...models.create_coupon_code_fields_coupon_code_item import (

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_COUPON_CODE
 from ...models.get_coupon_code_fields_coupon_code_item import (
     GET_COUPON_CODE_FIELDS_COUPON_CODE_ITEM_VALUES,

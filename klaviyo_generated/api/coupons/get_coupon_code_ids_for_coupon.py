@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_COUPON_CODE_IDS_FOR_COUPON
 from ...models.get_coupon_codes_relationships_response_collection import GetCouponCodesRelationshipsResponseCollection
 from ...types import UNSET, Unset

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_COUPON_CODES
 from ...models.get_coupon_code_response_collection_compound_document import (
     GetCouponCodeResponseCollectionCompoundDocument,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_COUPON_CODES_FOR_COUPON
 from ...models.get_coupon_code_response_collection import GetCouponCodeResponseCollection
 from ...models.get_coupon_codes_for_coupon_fields_coupon_code_item import (

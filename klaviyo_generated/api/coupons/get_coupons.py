@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_COUPONS
 from ...models.get_coupon_response_collection import GetCouponResponseCollection
 from ...models.get_coupons_fields_coupon_item import (

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import UPDATE_COUPON_CODE
 from ...models.coupon_code_update_query import CouponCodeUpdateQuery
 from ...models.patch_coupon_code_response import PatchCouponCodeResponse

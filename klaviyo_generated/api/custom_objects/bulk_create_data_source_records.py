@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body
-from ..._operation import Operation
+from ..._binding import Operation
 from ..._operations import BULK_CREATE_DATA_SOURCE_RECORDS
 from ...models.data_source_record_bulk_create_job_create_query import DataSourceRecordBulkCreateJobCreateQuery
 from ...types import UNSET, Unset

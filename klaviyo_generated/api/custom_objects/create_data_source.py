@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import CREATE_DATA_SOURCE
 from ...models.create_data_source_fields_data_source_item import (
     CREATE_DATA_SOURCE_FIELDS_DATA_SOURCE_ITEM_VALUES,

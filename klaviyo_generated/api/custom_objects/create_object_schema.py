@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import CREATE_OBJECT_SCHEMA
 from ...models.create_object_schema_fields_object_schema_item import (
     CREATE_OBJECT_SCHEMA_FIELDS_OBJECT_SCHEMA_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import CREATE_OBJECT_TYPE
 from ...models.create_object_type_fields_object_type_item import (
     CREATE_OBJECT_TYPE_FIELDS_OBJECT_TYPE_ITEM_VALUES,

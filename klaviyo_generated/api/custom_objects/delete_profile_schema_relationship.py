@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, path_segment
-from ..._operation import Operation
+from ..._binding import Operation
 from ..._operations import DELETE_PROFILE_SCHEMA_RELATIONSHIP
 from ...models.profile_object_schema_relationship_delete_query import ProfileObjectSchemaRelationshipDeleteQuery
 from ...types import UNSET, Unset

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_CURRENT_SCHEMA_FOR_OBJECT_TYPE
 from ...models.get_current_schema_for_object_type_fields_object_schema_item import (
     GET_CURRENT_SCHEMA_FOR_OBJECT_TYPE_FIELDS_OBJECT_SCHEMA_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_CURRENT_SCHEMA_ID_FOR_OBJECT_TYPE
 from ...models.get_object_type_current_schema_relationship_response import (
     GetObjectTypeCurrentSchemaRelationshipResponse,

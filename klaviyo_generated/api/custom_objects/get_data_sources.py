@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_DATA_SOURCES
 from ...models.get_data_source_response_collection import GetDataSourceResponseCollection
 from ...models.get_data_sources_fields_data_source_item import (

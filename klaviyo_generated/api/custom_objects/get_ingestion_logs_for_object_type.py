@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_INGESTION_LOGS_FOR_OBJECT_TYPE
 from ...models.get_ingestion_log_response_collection_compound_document import (
     GetIngestionLogResponseCollectionCompoundDocument,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_OBJECT_TYPES
 from ...models.get_object_type_response_collection_compound_document import (
     GetObjectTypeResponseCollectionCompoundDocument,

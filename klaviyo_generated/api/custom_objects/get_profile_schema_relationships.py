@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_PROFILE_SCHEMA_RELATIONSHIPS
 from ...models.get_object_schema_profile_object_schemas_relationships_response_collection import (
     GetObjectSchemaProfileObjectSchemasRelationshipsResponseCollection,

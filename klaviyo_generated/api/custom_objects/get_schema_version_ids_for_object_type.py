@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_SCHEMA_VERSION_IDS_FOR_OBJECT_TYPE
 from ...models.get_object_type_schema_versions_relationships_response_collection import (
     GetObjectTypeSchemaVersionsRelationshipsResponseCollection,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_SOURCE_MAPPING_FOR_OBJECT_SCHEMA
 from ...models.get_source_mapping_for_object_schema_fields_source_mapping_item import (
     GET_SOURCE_MAPPING_FOR_OBJECT_SCHEMA_FIELDS_SOURCE_MAPPING_ITEM_VALUES,

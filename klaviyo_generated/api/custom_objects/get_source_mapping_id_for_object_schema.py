@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_SOURCE_MAPPING_ID_FOR_OBJECT_SCHEMA
 from ...models.get_object_schema_source_mapping_relationship_response import (
     GetObjectSchemaSourceMappingRelationshipResponse,

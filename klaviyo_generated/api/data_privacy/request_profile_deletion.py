@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body
-from ..._operation import Operation
+from ..._binding import Operation
 from ..._operations import REQUEST_PROFILE_DELETION
 from ...models.data_privacy_create_deletion_job_query import DataPrivacyCreateDeletionJobQuery
 from ...types import UNSET, Unset

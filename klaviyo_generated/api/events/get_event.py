@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_EVENT
 from ...models.get_event_fields_attribution_item import (
     GET_EVENT_FIELDS_ATTRIBUTION_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_METRIC_ID_FOR_EVENT
 from ...models.get_event_metric_relationship_response import GetEventMetricRelationshipResponse
 from ...types import UNSET, Unset

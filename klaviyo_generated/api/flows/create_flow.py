@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import CREATE_FLOW
 from ...models.create_flow_additional_fields_flow_item import (
     CREATE_FLOW_ADDITIONAL_FIELDS_FLOW_ITEM_VALUES,

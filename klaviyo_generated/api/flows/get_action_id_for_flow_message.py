@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_ACTION_ID_FOR_FLOW_MESSAGE
 from ...models.get_flow_message_action_relationship_response import GetFlowMessageActionRelationshipResponse
 from ...types import UNSET, Unset

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_ACTION_IDS_FOR_FLOW
 from ...models.get_action_ids_for_flow_sort import (
     GET_ACTION_IDS_FOR_FLOW_SORT_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_ACTIONS_FOR_FLOW
 from ...models.get_actions_for_flow_fields_flow_action_item import (
     GET_ACTIONS_FOR_FLOW_FIELDS_FLOW_ACTION_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_FLOW_ACTION_MESSAGES
 from ...models.get_flow_action_messages_fields_flow_message_item import (
     GET_FLOW_ACTION_MESSAGES_FIELDS_FLOW_MESSAGE_ITEM_VALUES,

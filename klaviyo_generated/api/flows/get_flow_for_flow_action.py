@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_FLOW_FOR_FLOW_ACTION
 from ...models.get_flow_for_flow_action_fields_flow_item import (
     GET_FLOW_FOR_FLOW_ACTION_FIELDS_FLOW_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_MESSAGE_IDS_FOR_FLOW_ACTION
 from ...models.get_flow_action_flow_message_relationship_response_collection import (
     GetFlowActionFlowMessageRelationshipResponseCollection,

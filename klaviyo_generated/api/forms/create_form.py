@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import CREATE_FORM
 from ...models.create_form_fields_form_item import (
     CREATE_FORM_FIELDS_FORM_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_FORM
 from ...models.get_encoded_form_response import GetEncodedFormResponse
 from ...models.get_form_fields_form_item import (

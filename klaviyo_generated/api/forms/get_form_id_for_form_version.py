@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_FORM_ID_FOR_FORM_VERSION
 from ...models.get_form_version_form_relationship_response import GetFormVersionFormRelationshipResponse
 from ...types import UNSET, Unset

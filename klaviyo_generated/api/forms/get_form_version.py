@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_FORM_VERSION
 from ...models.get_form_version_fields_form_item import (
     GET_FORM_VERSION_FIELDS_FORM_ITEM_VALUES,

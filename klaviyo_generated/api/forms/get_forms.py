@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_FORMS
 from ...models.get_form_response_collection import GetFormResponseCollection
 from ...models.get_forms_fields_form_item import (

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_VERSION_IDS_FOR_FORM
 from ...models.get_form_versions_relationships_response_collection import GetFormVersionsRelationshipsResponseCollection
 from ...models.get_version_ids_for_form_sort import (

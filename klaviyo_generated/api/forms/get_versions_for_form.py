@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_VERSIONS_FOR_FORM
 from ...models.get_form_version_response_collection import GetFormVersionResponseCollection
 from ...models.get_versions_for_form_fields_form_version_item import (

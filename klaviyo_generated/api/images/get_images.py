@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_IMAGES
 from ...models.get_image_response_collection import GetImageResponseCollection
 from ...models.get_images_fields_image_item import (

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import UPLOAD_IMAGE_FROM_URL
 from ...models.image_create_query import ImageCreateQuery
 from ...models.post_image_response import PostImageResponse

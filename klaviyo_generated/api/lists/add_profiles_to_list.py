@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, path_segment
-from ..._operation import Operation
+from ..._binding import Operation
 from ..._operations import ADD_PROFILES_TO_LIST
 from ...models.list_members_add_query import ListMembersAddQuery
 from ...types import UNSET, Unset

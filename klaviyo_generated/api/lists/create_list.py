@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import CREATE_LIST
 from ...models.create_list_fields_list_item import (
     CREATE_LIST_FIELDS_LIST_ITEM_VALUES,

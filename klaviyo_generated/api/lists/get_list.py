@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_LIST
 from ...models.get_list_additional_fields_list_item import (
     GET_LIST_ADDITIONAL_FIELDS_LIST_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_PROFILE_IDS_FOR_LIST
 from ...models.get_list_profiles_relationships_response_collection import GetListProfilesRelationshipsResponseCollection
 from ...models.get_profile_ids_for_list_sort import (

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import CREATE_CUSTOM_METRIC
 from ...models.create_custom_metric_fields_custom_metric_item import (
     CREATE_CUSTOM_METRIC_FIELDS_CUSTOM_METRIC_ITEM_VALUES,

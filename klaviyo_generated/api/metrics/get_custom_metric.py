@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_CUSTOM_METRIC
 from ...models.get_custom_metric_fields_custom_metric_item import (
     GET_CUSTOM_METRIC_FIELDS_CUSTOM_METRIC_ITEM_VALUES,

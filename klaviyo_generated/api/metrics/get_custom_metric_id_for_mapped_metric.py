@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_CUSTOM_METRIC_ID_FOR_MAPPED_METRIC
 from ...models.get_custom_metric_id_for_mapped_metric_id import (
     GET_CUSTOM_METRIC_ID_FOR_MAPPED_METRIC_ID_VALUES,

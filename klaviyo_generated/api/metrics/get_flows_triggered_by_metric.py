@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_FLOWS_TRIGGERED_BY_METRIC
 from ...models.get_flow_response_collection import GetFlowResponseCollection
 from ...models.get_flows_triggered_by_metric_fields_flow_item import (

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_METRIC_FOR_METRIC_PROPERTY
 from ...models.get_metric_for_metric_property_fields_metric_item import (
     GET_METRIC_FOR_METRIC_PROPERTY_FIELDS_METRIC_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_METRIC_ID_FOR_MAPPED_METRIC
 from ...models.get_mapped_metric_metric_relationship_response import GetMappedMetricMetricRelationshipResponse
 from ...models.get_metric_id_for_mapped_metric_id import (

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_METRIC_IDS_FOR_CUSTOM_METRIC
 from ...models.get_custom_metric_metrics_relationships_response_collection import (
     GetCustomMetricMetricsRelationshipsResponseCollection,

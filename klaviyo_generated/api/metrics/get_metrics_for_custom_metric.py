@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_METRICS_FOR_CUSTOM_METRIC
 from ...models.get_metric_response_collection import GetMetricResponseCollection
 from ...models.get_metrics_for_custom_metric_fields_metric_item import (

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import QUERY_METRIC_AGGREGATES
 from ...models.metric_aggregate_query import MetricAggregateQuery
 from ...models.post_metric_aggregate_response import PostMetricAggregateResponse

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, enum_value, joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import UPDATE_MAPPED_METRIC
 from ...models.mapped_metric_partial_update_query import MappedMetricPartialUpdateQuery
 from ...models.patch_mapped_metric_response import PatchMappedMetricResponse

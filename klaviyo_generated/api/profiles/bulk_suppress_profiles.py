@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import JobOperations, Operation
 from ..._lazy import complete_document
-from ..._operation import JobOperations, Operation
 from ..._operations import BULK_SUPPRESS_PROFILES
 from ...models.bulk_suppress_profiles_fields_profile_suppression_bulk_create_job_item import (
     BULK_SUPPRESS_PROFILES_FIELDS_PROFILE_SUPPRESSION_BULK_CREATE_JOB_ITEM_VALUES,

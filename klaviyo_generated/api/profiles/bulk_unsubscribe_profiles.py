@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body
-from ..._operation import Operation
+from ..._binding import Operation
 from ..._operations import BULK_UNSUBSCRIBE_PROFILES
 from ...models.subscription_delete_job_create_query import SubscriptionDeleteJobCreateQuery
 from ...types import UNSET, Unset

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import JobOperations, Operation
 from ..._lazy import complete_document
-from ..._operation import JobOperations, Operation
 from ..._operations import BULK_UNSUPPRESS_PROFILES
 from ...models.bulk_unsuppress_profiles_fields_profile_suppression_bulk_delete_job_item import (
     BULK_UNSUPPRESS_PROFILES_FIELDS_PROFILE_SUPPRESSION_BULK_DELETE_JOB_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import CREATE_PROFILE
 from ...models.create_profile_additional_fields_profile_item import (
     CREATE_PROFILE_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_BULK_IMPORT_PROFILES_JOB
 from ...models.get_bulk_import_profiles_job_fields_list_item import (
     GET_BULK_IMPORT_PROFILES_JOB_FIELDS_LIST_ITEM_VALUES,

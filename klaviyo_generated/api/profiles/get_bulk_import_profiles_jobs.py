@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_BULK_IMPORT_PROFILES_JOBS
 from ...models.get_bulk_import_profiles_jobs_fields_profile_bulk_import_job_item import (
     GET_BULK_IMPORT_PROFILES_JOBS_FIELDS_PROFILE_BULK_IMPORT_JOB_ITEM_VALUES,

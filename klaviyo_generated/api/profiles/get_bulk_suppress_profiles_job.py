@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_BULK_SUPPRESS_PROFILES_JOB
 from ...models.get_bulk_profile_suppressions_create_job_response import GetBulkProfileSuppressionsCreateJobResponse
 from ...models.get_bulk_suppress_profiles_job_fields_profile_suppression_bulk_create_job_item import (

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_BULK_UNSUPPRESS_PROFILES_JOBS
 from ...models.get_bulk_profile_suppressions_remove_job_response_collection import (
     GetBulkProfileSuppressionsRemoveJobResponseCollection,

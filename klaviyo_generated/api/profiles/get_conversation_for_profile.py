@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_CONVERSATION_FOR_PROFILE
 from ...models.get_conversation_for_profile_fields_conversation_item import (
     GET_CONVERSATION_FOR_PROFILE_FIELDS_CONVERSATION_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_CONVERSATION_ID_FOR_PROFILE
 from ...models.get_profile_conversation_relationship_response import GetProfileConversationRelationshipResponse
 from ...types import UNSET, Unset

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_ERRORS_FOR_BULK_IMPORT_PROFILES_JOB
 from ...models.get_errors_for_bulk_import_profiles_job_fields_import_error_item import (
     GET_ERRORS_FOR_BULK_IMPORT_PROFILES_JOB_FIELDS_IMPORT_ERROR_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_LIST_IDS_FOR_PROFILE
 from ...models.get_profile_lists_relationships_response_collection import GetProfileListsRelationshipsResponseCollection
 from ...types import UNSET, Unset

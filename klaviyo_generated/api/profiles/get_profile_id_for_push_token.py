@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_PROFILE_ID_FOR_PUSH_TOKEN
 from ...models.get_push_token_profile_relationship_response import GetPushTokenProfileRelationshipResponse
 from ...types import UNSET, Unset

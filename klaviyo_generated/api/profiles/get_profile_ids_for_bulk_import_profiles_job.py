@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_PROFILE_IDS_FOR_BULK_IMPORT_PROFILES_JOB
 from ...models.get_profile_bulk_import_job_profiles_relationships_response_collection import (
     GetProfileBulkImportJobProfilesRelationshipsResponseCollection,

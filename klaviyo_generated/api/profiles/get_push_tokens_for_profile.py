@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_PUSH_TOKENS_FOR_PROFILE
 from ...models.get_push_token_response_collection import GetPushTokenResponseCollection
 from ...models.get_push_tokens_for_profile_fields_push_token_item import (

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_SEGMENTS_FOR_PROFILE
 from ...models.get_segment_response_collection import GetSegmentResponseCollection
 from ...models.get_segments_for_profile_fields_segment_item import (

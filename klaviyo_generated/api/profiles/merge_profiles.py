@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import MERGE_PROFILES
 from ...models.merge_profiles_fields_profile_item import (
     MERGE_PROFILES_FIELDS_PROFILE_ITEM_VALUES,

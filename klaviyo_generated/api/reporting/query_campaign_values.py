@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import QUERY_CAMPAIGN_VALUES
 from ...models.campaign_values_request_dto import CampaignValuesRequestDTO
 from ...models.post_campaign_values_response_dto import PostCampaignValuesResponseDTO

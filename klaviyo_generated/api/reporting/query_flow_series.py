@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import QUERY_FLOW_SERIES
 from ...models.flow_series_request_dto import FlowSeriesRequestDTO
 from ...models.post_flow_series_response_dto import PostFlowSeriesResponseDTO

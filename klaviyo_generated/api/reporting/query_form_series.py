@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import QUERY_FORM_SERIES
 from ...models.form_series_request_dto import FormSeriesRequestDTO
 from ...models.post_form_series_response_dto import PostFormSeriesResponseDTO

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import QUERY_SEGMENT_SERIES
 from ...models.post_segment_series_response_dto import PostSegmentSeriesResponseDTO
 from ...models.query_segment_series_fields_segment_series_report_item import (

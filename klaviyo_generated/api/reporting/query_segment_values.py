@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import QUERY_SEGMENT_VALUES
 from ...models.post_segment_values_response_dto import PostSegmentValuesResponseDTO
 from ...models.query_segment_values_fields_segment_values_report_item import (

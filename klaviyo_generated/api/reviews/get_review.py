@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_REVIEW
 from ...models.get_review_fields_event_item import (
     GET_REVIEW_FIELDS_EVENT_ITEM_VALUES,

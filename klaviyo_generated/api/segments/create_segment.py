@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import CREATE_SEGMENT
 from ...models.create_segment_fields_segment_item import (
     CREATE_SEGMENT_FIELDS_SEGMENT_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_PROFILES_FOR_SEGMENT
 from ...models.get_profiles_for_segment_additional_fields_profile_item import (
     GET_PROFILES_FOR_SEGMENT_ADDITIONAL_FIELDS_PROFILE_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_SEGMENT
 from ...models.get_segment_additional_fields_segment_item import (
     GET_SEGMENT_ADDITIONAL_FIELDS_SEGMENT_ITEM_VALUES,

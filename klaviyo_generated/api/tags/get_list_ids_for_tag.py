@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_LIST_IDS_FOR_TAG
 from ...models.get_tag_list_relationships_response_collection import GetTagListRelationshipsResponseCollection
 from ...types import UNSET, Unset

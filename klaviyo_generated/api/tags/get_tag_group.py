@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_TAG_GROUP
 from ...models.get_tag_group_fields_tag_group_item import (
     GET_TAG_GROUP_FIELDS_TAG_GROUP_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_TAG_GROUPS
 from ...models.get_tag_group_response_collection import GetTagGroupResponseCollection
 from ...models.get_tag_groups_fields_tag_group_item import (

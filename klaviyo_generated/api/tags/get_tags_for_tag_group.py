@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_TAGS_FOR_TAG_GROUP
 from ...models.get_tag_response_collection import GetTagResponseCollection
 from ...models.get_tags_for_tag_group_fields_tag_item import (

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, path_segment
-from ..._operation import Operation
+from ..._binding import Operation
 from ..._operations import TAG_SEGMENTS
 from ...models.tag_segment_op import TagSegmentOp
 from ...types import UNSET, Unset

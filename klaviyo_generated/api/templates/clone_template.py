@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import CLONE_TEMPLATE
 from ...models.clone_template_fields_template_item import (
     CLONE_TEMPLATE_FIELDS_TEMPLATE_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_ALL_UNIVERSAL_CONTENT
 from ...models.get_all_universal_content_fields_template_universal_content_item import (
     GET_ALL_UNIVERSAL_CONTENT_FIELDS_TEMPLATE_UNIVERSAL_CONTENT_ITEM_VALUES,

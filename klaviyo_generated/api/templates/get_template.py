@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_TEMPLATE
 from ...models.get_template_additional_fields_template_item import (
     GET_TEMPLATE_ADDITIONAL_FIELDS_TEMPLATE_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_TEMPLATES
 from ...models.get_template_dnd_response_collection import GetTemplateDndResponseCollection
 from ...models.get_templates_additional_fields_template_item import (

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import RENDER_TEMPLATE
 from ...models.post_template_response import PostTemplateResponse
 from ...models.render_template_fields_template_item import (

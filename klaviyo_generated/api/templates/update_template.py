@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import UPDATE_TEMPLATE
 from ...models.patch_template_dnd_response import PatchTemplateDndResponse
 from ...models.template_update_html_or_dnd_query import TemplateUpdateHtmlOrDndQuery

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import UPDATE_UNIVERSAL_CONTENT
 from ...models.patch_universal_content_response import PatchUniversalContentResponse
 from ...models.universal_content_partial_update_query import UniversalContentPartialUpdateQuery

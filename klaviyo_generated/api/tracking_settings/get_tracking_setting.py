@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_TRACKING_SETTING
 from ...models.get_tracking_setting_fields_tracking_setting_item import (
     GET_TRACKING_SETTING_FIELDS_TRACKING_SETTING_ITEM_VALUES,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_TRACKING_SETTINGS
 from ...models.get_tracking_setting_response_collection import GetTrackingSettingResponseCollection
 from ...models.get_tracking_settings_fields_tracking_setting_item import (

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import CREATE_WEB_FEED
 from ...models.create_web_feed_fields_web_feed_item import (
     CREATE_WEB_FEED_FIELDS_WEB_FEED_ITEM_VALUES,

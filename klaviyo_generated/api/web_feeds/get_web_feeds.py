@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_WEB_FEEDS
 from ...models.get_web_feed_response_collection import GetWebFeedResponseCollection
 from ...models.get_web_feeds_fields_web_feed_item import (

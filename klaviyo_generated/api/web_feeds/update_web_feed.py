@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import UPDATE_WEB_FEED
 from ...models.patch_web_feed_response import PatchWebFeedResponse
 from ...models.update_web_feed_fields_web_feed_item import (

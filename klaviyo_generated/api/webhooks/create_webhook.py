@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import CREATE_WEBHOOK
 from ...models.create_webhook_fields_webhook_item import (
     CREATE_WEBHOOK_FIELDS_WEBHOOK_ITEM_VALUES,

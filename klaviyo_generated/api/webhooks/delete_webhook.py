@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import path_segment
-from ..._operation import Operation
+from ..._binding import Operation
 from ..._operations import DELETE_WEBHOOK
 from ...types import UNSET, Unset
 

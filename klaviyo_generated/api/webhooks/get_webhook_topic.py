@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values, path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_WEBHOOK_TOPIC
 from ...models.get_webhook_topic_fields_webhook_topic_item import (
     GET_WEBHOOK_TOPIC_FIELDS_WEBHOOK_TOPIC_ITEM_VALUES,

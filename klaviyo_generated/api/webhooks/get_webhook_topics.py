@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_WEBHOOK_TOPICS
 from ...models.get_webhook_topic_response_collection import GetWebhookTopicResponseCollection
 from ...models.get_webhook_topics_fields_webhook_topic_item import (

@@ -11,12 +11,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ._base_client import AsyncAPIClient, SyncAPIClient
-from ._operations import OPERATIONS
+from ._operation import OperationTable
 from ._response import APIResponse, to_async_raw_response, to_raw_response
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Coroutine
+    from collections.abc import Callable, Coroutine, Mapping
 
+    from ._operation import OperationSpec
     from .resources.beta_apis import (
         AsyncBetaApis,
         AsyncBetaApisWithRawResponse,
@@ -47,6 +48,16 @@ if TYPE_CHECKING:
         Profiles,
         ProfilesWithRawResponse,
     )
+
+
+def _load_operations() -> Mapping[str, OperationSpec]:
+    from ._operations import OPERATIONS
+
+    return OPERATIONS
+
+
+# What a raw `kv.request()` is matched against, loaded by the first one: `Klaviyo(...)` needs none of it.
+_OPERATIONS = OperationTable(_load_operations)
 
 
 class Klaviyo(SyncAPIClient):
@@ -81,7 +92,7 @@ class Klaviyo(SyncAPIClient):
     """
 
     pinned_revision = "2026-07-15"
-    operations = OPERATIONS
+    operations = _OPERATIONS
 
     @cached_property
     def beta_apis(self) -> BetaApis:
@@ -159,7 +170,7 @@ class AsyncKlaviyo(AsyncAPIClient):
     """The Klaviyo API, revision 2026-07-15, for asyncio: `Klaviyo`'s arguments, every method awaited."""
 
     pinned_revision = "2026-07-15"
-    operations = OPERATIONS
+    operations = _OPERATIONS
 
     @cached_property
     def beta_apis(self) -> AsyncBetaApis:

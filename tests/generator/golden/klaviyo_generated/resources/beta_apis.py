@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
-from ..types import UNSET, Unset
+from .._unset import UNSET
 
-# Annotations only: importing this namespace loads no model until a method parses a response.
+# Annotations only: importing this namespace loads no model until a method parses a response, and
+# no pager, job or filter code until a method that needs it runs (``kv.<tag>`` is on the cold start).
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
+    from .._pagination import AsyncPager, Pager
     from .._retry import RetryPolicy
+    from .._unset import Unset
     from ..models.feature_flag_list_response import FeatureFlagListResponse
     from ..types import UNSET, Unset
 
@@ -120,6 +122,7 @@ class BetaApis:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.beta_apis import get_beta_feature_flags as endpoint
 
         def fetch(cursor: str | None) -> FeatureFlagListResponse:
@@ -228,6 +231,7 @@ class AsyncBetaApis:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.beta_apis import get_beta_feature_flags as endpoint
 
         async def fetch(cursor: str | None) -> FeatureFlagListResponse:

@@ -11,20 +11,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._jobs import AsyncJob, Job, job_id_of
-from .._pagination import AsyncPager, Pager
 from .._response import to_async_raw_response, to_raw_response
-from ..filters import render_filter
-from ..types import UNSET, Unset
+from .._unset import UNSET
 
-# Annotations only: importing this namespace loads no model until a method parses a response.
+# Annotations only: importing this namespace loads no model until a method parses a response, and
+# no pager, job or filter code until a method that needs it runs (``kv.<tag>`` is on the cold start).
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     import httpx
 
     from .._base_client import AsyncAPIClient, SyncAPIClient
+    from .._jobs import AsyncJob, Job
+    from .._pagination import AsyncPager, Pager
     from .._retry import RetryPolicy
+    from .._unset import Unset
     from ..filters import Filter
     from ..models.get_profile_additional_fields_profile_item import (
         GetProfileAdditionalFieldsProfileItem,
@@ -300,6 +301,7 @@ class Profiles:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.profiles import get_profiles as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -350,7 +352,9 @@ class Profiles:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import Pager
         from ..api.profiles import get_profiles as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -392,6 +396,7 @@ class Profiles:
 
         Arguments, rate limits, scopes and errors as in `kv.profiles.bulk_import_profiles`.
         """
+        from .._jobs import Job, job_id_of
         from ..api.profiles import bulk_import_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -411,6 +416,7 @@ class Profiles:
 
     def attach_bulk_import_profiles(self, job_id: str) -> Job[ProfileImportJobResponse]:
         """The handle of a `bulk_import_profiles` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import Job
         from ..api.profiles import bulk_import_profiles as endpoint
 
         return Job(self._client, endpoint.OPERATION, job_id)
@@ -665,6 +671,7 @@ class AsyncProfiles:
             klaviyo_generated.RateLimitWaitExceededError: The rate limiter would wait too long; nothing was sent.
         """
         from ..api.profiles import get_profiles as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -715,7 +722,9 @@ class AsyncProfiles:
             page_cursor: Resume from a saved `next_cursor`; None starts at the first page.
             max_items: Stop after this many items; None reads them all.
         """
+        from .._pagination import AsyncPager
         from ..api.profiles import get_profiles as endpoint
+        from ..filters import render_filter
 
         filter_text = render_filter(endpoint.OPERATION, filter)
 
@@ -757,6 +766,7 @@ class AsyncProfiles:
 
         Arguments, rate limits, scopes and errors as in `kv.profiles.bulk_import_profiles`.
         """
+        from .._jobs import AsyncJob, job_id_of
         from ..api.profiles import bulk_import_profiles as endpoint
 
         kwargs = endpoint._get_kwargs(
@@ -776,6 +786,7 @@ class AsyncProfiles:
 
     def attach_bulk_import_profiles(self, job_id: str) -> AsyncJob[ProfileImportJobResponse]:
         """The handle of a `bulk_import_profiles` job submitted earlier (e.g. before a restart)."""
+        from .._jobs import AsyncJob
         from ..api.profiles import bulk_import_profiles as endpoint
 
         return AsyncJob(self._client, endpoint.OPERATION, job_id)

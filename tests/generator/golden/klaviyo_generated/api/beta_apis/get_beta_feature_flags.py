@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ... import errors
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_BETA_FEATURE_FLAGS
 from ...models.feature_flag_list_response import FeatureFlagListResponse
 from ...types import UNSET, Unset

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_VARIANTS_FOR_CATALOG_ITEM
 from ...models.catalog_variant_list_response import CatalogVariantListResponse
 from ...types import UNSET, Unset

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import UPLOAD_IMAGE_FROM_FILE
 from ...models.image_response import ImageResponse
 from ...models.image_upload_query import ImageUploadQuery

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import check_body
+from ..._binding import JobOperations, Operation
 from ..._lazy import complete_document
-from ..._operation import JobOperations, Operation
 from ..._operations import BULK_IMPORT_PROFILES
 from ...models.profile_import_job_create_query import ProfileImportJobCreateQuery
 from ...models.profile_import_job_response import ProfileImportJobResponse

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import path_segment
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_BULK_IMPORT_PROFILES_JOB
 from ...models.profile_import_job_response import ProfileImportJobResponse
 from ...types import UNSET, Unset

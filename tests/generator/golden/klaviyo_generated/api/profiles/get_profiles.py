@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import errors
 from ..._arguments import enum_value, joined_values
+from ..._binding import Operation
 from ..._lazy import complete_document
-from ..._operation import Operation
 from ..._operations import GET_PROFILES
 from ...models.get_profile_list_response import GetProfileListResponse
 from ...models.get_profiles_additional_fields_profile_item import (
