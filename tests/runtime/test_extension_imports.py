@@ -32,7 +32,7 @@ def test_the_workflows_do_not_know_the_facade() -> None:
     [
         ("_store.py", set()),
         ("_filters.py", {"._store", "..filters"}),
-        ("_http.py", {"._filters", "._store", ".._operation"}),
+        ("_http.py", {"._filters", "._store", ".._binding"}),
         (
             "_routes.py",
             {"._filters", "._http", "._store"}
