@@ -674,6 +674,16 @@ def status_error(response: httpx.Response, *, attempts: int = 1, now: datetime |
     return cls(response, attempts=attempts)
 
 
+def connection_error(
+    error: BaseException, *, request: httpx.Request | None = None, attempts: int = 1
+) -> APIConnectionError:
+    """The typed error for an httpx failure that brought no answer: ``APITimeoutError`` for a timeout."""
+    import httpx  # loaded already: only httpx raises what this is given
+
+    cls = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
+    return cls(request=request, cause=error, attempts=attempts)
+
+
 __all__ = [
     "REQUEST_ID_HEADERS",
     "APIConnectionError",
@@ -711,6 +721,7 @@ __all__ = [
     "UnknownToolError",
     "UnprocessableEntityError",
     "WebhookVerificationError",
+    "connection_error",
     "redact_headers",
     "request_id_of",
     "status_error",

@@ -27,6 +27,7 @@ from ._operation import OperationSpec
 from ._ratelimit import Limiter, RateLimiter, RateLimits, coerce_limiter
 from ._retry import RetryPolicy
 from ._settings import (
+    HEADER_VALUE,
     Settings,
     check_company_id,
     check_headers,
@@ -51,7 +52,6 @@ _OWN_HEADERS: Final = {
 }
 # Pattern sources, compiled (and cached by `re`) on first use: the cold start needs none of them.
 _TOKEN: Final = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"  # RFC 9110 field-name
-_VALUE: Final = r"[\t\x20-\x7e\x80-\xff]*"  # no line breaks or other control characters
 CURSOR: Final = "page[cursor]"
 
 
@@ -96,7 +96,7 @@ def add_extras(
                     f"{where}: extra_headers cannot set {name!r}: the request already carries it"
                 )
             text = _text(value, f"extra_headers[{name!r}]", where)
-            if not re.fullmatch(_VALUE, text):
+            if not re.fullmatch(HEADER_VALUE, text):
                 raise InvalidArgumentError(f"{where}: extra_headers[{name!r}] must not contain line breaks")
             headers[name] = text
             present.add(name.lower())

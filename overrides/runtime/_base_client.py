@@ -32,8 +32,8 @@ from ._auth import ConfigurationError
 from ._error_text import request_id_of
 from ._exceptions import (
     APIConnectionError,
-    APITimeoutError,
     ResponseDecodeError,
+    connection_error,
     status_error,
 )
 from ._observe import Hook, check_hook, configure_from_env
@@ -389,8 +389,7 @@ class _BaseClient:
 
 
 def _connection_error(error: httpx.HTTPError | httpx.StreamError) -> APIConnectionError:
-    cls = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
-    return cls(cause=error, attempts=_attempts(error))
+    return connection_error(error, attempts=_attempts(error))
 
 
 class _Pool(Generic[TransportT]):

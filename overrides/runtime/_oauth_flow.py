@@ -39,7 +39,7 @@ from urllib.parse import quote, urlencode
 import attrs
 import httpx
 
-from ._exceptions import APIConnectionError, APITimeoutError, ConfigurationError, OAuthError, ResponseDecodeError
+from ._exceptions import ConfigurationError, OAuthError, ResponseDecodeError, connection_error
 from ._oauth import OAuth, OAuthToken, _without_tokens
 from ._settings import DEFAULT_TIMEOUT
 
@@ -162,7 +162,10 @@ def exchange_code(
         url=token_url,
     )
     with httpx.Client(transport=transport, timeout=timeout) as client:
-        response = _send(lambda: client.send(request), request)
+        try:
+            response = client.send(request)
+        except httpx.TransportError as error:
+            raise connection_error(error, request=request) from error
     return _oauth_from(
         response,
         client_id=client_id,
@@ -201,7 +204,7 @@ async def aexchange_code(
         try:
             response = await client.send(request)
         except httpx.TransportError as error:
-            raise _connection_error(error, request) from error
+            raise connection_error(error, request=request) from error
     return _oauth_from(
         response,
         client_id=client_id,
@@ -231,7 +234,10 @@ def revoke(
         raise ConfigurationError(f"transport must be an httpx.BaseTransport, got {type(transport).__name__}")
     request = _revoke_request(client_id, client_secret, token, token_type_hint, revoke_url)
     with httpx.Client(transport=transport, timeout=timeout) as client:
-        response = _send(lambda: client.send(request), request)
+        try:
+            response = client.send(request)
+        except httpx.TransportError as error:
+            raise connection_error(error, request=request) from error
     _check(response)
 
 
@@ -253,7 +259,7 @@ async def arevoke(
         try:
             response = await client.send(request)
         except httpx.TransportError as error:
-            raise _connection_error(error, request) from error
+            raise connection_error(error, request=request) from error
     _check(response)
 
 
@@ -285,19 +291,6 @@ def _form_request(url: str, form: dict[str, str], client_id: object, client_secr
     basic = httpx.BasicAuth(_text("client_id", client_id), _text("client_secret", client_secret))
     request = httpx.Request("POST", url, data=form, headers={"Accept": "application/json"})
     return next(basic.auth_flow(request))
-
-
-def _send(send: Callable[[], httpx.Response], request: httpx.Request) -> httpx.Response:
-    try:
-        return send()
-    except httpx.TransportError as error:
-        raise _connection_error(error, request) from error
-
-
-def _connection_error(error: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
-    if isinstance(error, httpx.TimeoutException):
-        return APITimeoutError(request=request, cause=error)
-    return APIConnectionError(request=request, cause=error)
 
 
 # -- answers -------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
+    "HEADER_VALUE",
     "Settings",
     "check_base_url",
     "check_revision",
@@ -40,7 +41,7 @@ DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
 # "2026-07-15", and the pre-release forms "2026-07-15.pre" / "2026-07-15.beta".
 _REVISION = re.compile(r"\d{4}-\d{2}-\d{2}(\.[a-z]+)?")
 # Compiled (and cached by `re`) by the first default_headers= check.
-_HEADER_VALUE = r"[\t\x20-\x7e\x80-\xff]*"
+HEADER_VALUE = r"[\t\x20-\x7e\x80-\xff]*"  # no line breaks or other control characters
 
 
 def choose_auth(api_key: str | None, oauth: OAuth | None, company_id: str | None) -> httpx.Auth:
@@ -133,7 +134,7 @@ def retry_policy(retry: object, max_retries: object, default: RetryPolicy) -> Re
 def check_headers(headers: Mapping[str, str] | None, *, name: str = "default_headers") -> dict[str, str]:
     checked = {}
     for header, value in (headers or {}).items():
-        if not isinstance(header, str) or not isinstance(value, str) or not re.fullmatch(_HEADER_VALUE, value):
+        if not isinstance(header, str) or not isinstance(value, str) or not re.fullmatch(HEADER_VALUE, value):
             raise ConfigurationError(f"{name}[{header!r}] must be a str without line breaks")
         if header.lower() == "authorization":
             raise ConfigurationError("set credentials with api_key= or oauth=, not an Authorization header")
