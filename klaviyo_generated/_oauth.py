@@ -205,7 +205,7 @@ class OAuth(httpx.Auth):
             if not isinstance(access, str) or not access:
                 raise ValueError("access_token is not a non-empty string")
             expires_at = self._clock() + float(expires_in) if expires_in is not None else None
-        except (ValueError, TypeError, KeyError) as error:
+        except (ValueError, TypeError, KeyError, RecursionError) as error:  # RecursionError: JSON nested thousands deep
             raise ResponseDecodeError(_without_tokens(response)) from error
         refresh = data.get("refresh_token")
         scope = data.get("scope")

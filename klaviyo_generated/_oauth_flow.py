@@ -165,7 +165,7 @@ def exchange_code(
     with httpx.Client(transport=transport, timeout=timeout) as client:
         try:
             response = client.send(request)
-        except httpx.TransportError as error:
+        except (httpx.HTTPError, httpx.StreamError) as error:  # DecodingError too: a body undone wrong
             raise connection_error(error, request=request) from error
     return _oauth_from(
         response,
@@ -204,7 +204,7 @@ async def aexchange_code(
     async with httpx.AsyncClient(transport=transport, timeout=timeout) as client:
         try:
             response = await client.send(request)
-        except httpx.TransportError as error:
+        except (httpx.HTTPError, httpx.StreamError) as error:  # DecodingError too: a body undone wrong
             raise connection_error(error, request=request) from error
     return _oauth_from(
         response,
@@ -237,7 +237,7 @@ def revoke(
     with httpx.Client(transport=transport, timeout=timeout) as client:
         try:
             response = client.send(request)
-        except httpx.TransportError as error:
+        except (httpx.HTTPError, httpx.StreamError) as error:  # DecodingError too: a body undone wrong
             raise connection_error(error, request=request) from error
     _check(response)
 
@@ -259,7 +259,7 @@ async def arevoke(
     async with httpx.AsyncClient(transport=transport, timeout=timeout) as client:
         try:
             response = await client.send(request)
-        except httpx.TransportError as error:
+        except (httpx.HTTPError, httpx.StreamError) as error:  # DecodingError too: a body undone wrong
             raise connection_error(error, request=request) from error
     _check(response)
 
@@ -336,7 +336,7 @@ def _oauth_from(
 def _token_answer(response: httpx.Response) -> dict[str, Any]:
     try:
         data = json.loads(response.content)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         raise ResponseDecodeError(_without_tokens(response), reason="is not JSON") from None
     if not isinstance(data, dict):
         raise ResponseDecodeError(_without_tokens(response), reason="is not a JSON object")

@@ -337,6 +337,7 @@ GARBLED = [
     pytest.param(b'{"token_type":"Bearer"}', id="no-access-token"),
     pytest.param(b'{"access_token":"","expires_in":10}', id="empty-access-token"),
     pytest.param(b'{"access_token":"x-0123456789","expires_in":"soon"}', id="bad-expires-in"),
+    pytest.param(b"[" * 10_000 + b"]" * 10_000, id="nested-10000-deep"),  # json.loads: RecursionError
 ]
 
 

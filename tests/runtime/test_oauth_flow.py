@@ -390,6 +390,27 @@ def test_a_token_answer_of_the_wrong_shape_is_a_decode_error_with_tokens_masked(
     assert_no_secrets(caught.value)
 
 
+def test_a_token_answer_nested_thousands_deep_is_a_decode_error() -> None:
+    endpoint = Recorder(httpx.Response(200, content=b"[" * 10_000 + b"]" * 10_000))
+    with pytest.raises(ResponseDecodeError) as caught:
+        exchange(httpx.MockTransport(endpoint))
+    assert str(caught.value).startswith("HTTP 200 response body is not JSON: [[[")
+    assert isinstance(caught.value.__context__, RecursionError)
+
+
+def test_a_body_its_content_encoding_cannot_undo_is_a_connection_error() -> None:
+    # httpx raises DecodingError while reading the answer: no response to decode, nothing usable arrived.
+    endpoint = Recorder(httpx.Response(200, stream=httpx.ByteStream(b"not gzip"), headers={"Content-Encoding": "gzip"}))
+    with pytest.raises(APIConnectionError) as caught:
+        exchange(httpx.MockTransport(endpoint))
+    assert type(caught.value) is APIConnectionError
+    assert str(caught.value).startswith(
+        "Connection error (POST https://a.klaviyo.com:443/oauth/token): DecodingError: Error -3 while decompressing"
+    )
+    assert len(endpoint.sent) == 1
+    assert_no_secrets(caught.value)
+
+
 # -- against FakeKlaviyo ----------------------------------------------------------------------------------
 
 
